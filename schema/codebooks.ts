@@ -1,0 +1,83 @@
+import { index, integer, primaryKey, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core'
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { commits } from './commits'
+import { codeStatuses } from './enums'
+import { projects } from './projects'
+import { createdAt } from './timestamps'
+import { users } from './users'
+
+export const codebooks = sqliteTable(
+  'codebooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Single-label (the study) or multi-label coding. */
+    multiLabel: integer('multi_label', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [unique().on(t.projectId, t.name)],
+)
+
+/** Every change to a codebook makes a new version; labels and rounds pin one. */
+export const codebookVersions = sqliteTable(
+  'codebook_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codebookId: integer('codebook_id')
+      .notNull()
+      .references(() => codebooks.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    changelog: text('changelog').notNull(),
+    authorId: integer('author_id').references(() => users.id),
+    /** The codes as they stood in this version, for exports and per-version agreement. */
+    snapshot: text('snapshot', { mode: 'json' }).$type<CodeSnapshot[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique().on(t.codebookId, t.version)],
+)
+
+export type CodeSnapshot = { id: number; name: string; status: string; parentId: number | null }
+
+export const codes = sqliteTable(
+  'codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codebookId: integer('codebook_id')
+      .notNull()
+      .references(() => codebooks.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    definition: text('definition').notNull().default(''),
+    includeNotes: text('include_notes').notNull().default(''),
+    excludeNotes: text('exclude_notes').notNull().default(''),
+    color: text('color').notNull().default('#888888'),
+    hotkey: text('hotkey'),
+    status: text('status', { enum: codeStatuses }).notNull().default('active'),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => codes.id),
+    /** The fallback code (`unclear`) that analyses exclude. */
+    isFallback: integer('is_fallback', { mode: 'boolean' }).notNull().default(false),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [unique().on(t.codebookId, t.name)],
+)
+
+export const codeExamples = sqliteTable(
+  'code_examples',
+  {
+    codeId: integer('code_id')
+      .notNull()
+      .references(() => codes.id, { onDelete: 'cascade' }),
+    commitId: integer('commit_id')
+      .notNull()
+      .references(() => commits.id, { onDelete: 'cascade' }),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.commitId] }), index('code_examples_commit_idx').on(t.commitId)],
+)
+
+export type Codebook = typeof codebooks.$inferSelect
+export type CodebookVersion = typeof codebookVersions.$inferSelect
+export type Code = typeof codes.$inferSelect

@@ -1,0 +1,38 @@
+/**
+ * @module The `concord` command line: dispatches to one file per command group.
+ */
+import { UsageError, runCommand } from './command'
+import { importCommand, importHelp } from './import'
+import { statusCommand, statusHelp } from './status'
+
+const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
+  status: { run: statusCommand, help: statusHelp },
+  import: { run: importCommand, help: importHelp },
+}
+
+const usage = `Usage: concord <command> [flags]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.help.split('\n')[2] ?? ''}`)
+  .join('\n')}
+
+Every command takes --project NAME (default: default), --json and --help.
+Database: DATABASE_URL (default file:./concord.db); migrations run before each command.`
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage)
+    return name ? 0 : 2
+  }
+  const command = commands[name]
+  if (!command) {
+    return runCommand(async () => {
+      throw new UsageError(`unknown command '${name}' (try --help)`)
+    })
+  }
+  return runCommand(() => command.run(args))
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,209 @@
+/**
+ * @module Reading families, repositories and commits for the browser and the API.
+ */
+import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm'
+import type { AnyColumn, SQL } from 'drizzle-orm'
+import {
+  codes,
+  commitFiles,
+  commits,
+  families,
+  familyRepositories,
+  labelCodes,
+  labels,
+  openCodes,
+  repositories,
+  users,
+} from '../../schema'
+import type { Platform } from '../../schema'
+import type { Ctx } from './context'
+import { NotFoundError } from './errors'
+
+export type RepositorySummary = {
+  id: number
+  platform: Platform
+  fullName: string
+  commits: number
+  firstCommitAt: string | null
+  lastCommitAt: string | null
+}
+
+const repositorySummaryColumns = {
+  id: repositories.id,
+  platform: repositories.platform,
+  fullName: repositories.fullName,
+  commits: sql<number>`count(${commits.id})`,
+  firstCommitAt: sql<string | null>`min(${commits.committedAt})`,
+  lastCommitAt: sql<string | null>`max(${commits.committedAt})`,
+}
+
+export async function listRepositories(ctx: Ctx, projectId: number): Promise<RepositorySummary[]> {
+  return ctx.db
+    .select(repositorySummaryColumns)
+    .from(repositories)
+    .leftJoin(commits, eq(commits.repositoryId, repositories.id))
+    .where(eq(repositories.projectId, projectId))
+    .groupBy(repositories.id)
+    .orderBy(asc(repositories.platform), asc(repositories.fullName))
+}
+
+export type FamilySummary = {
+  id: number
+  name: string
+  excludedReason: string | null
+  repositories: RepositorySummary[]
+}
+
+/** Families with their repositories (GitHub first) and commit counts. */
+export async function listFamilies(ctx: Ctx, projectId: number): Promise<FamilySummary[]> {
+  const rows = await ctx.db.select().from(families).where(eq(families.projectId, projectId)).orderBy(families.name)
+  const links = await ctx.db
+    .select({ familyId: familyRepositories.familyId, ...repositorySummaryColumns })
+    .from(familyRepositories)
+    .innerJoin(repositories, eq(repositories.id, familyRepositories.repositoryId))
+    .leftJoin(commits, eq(commits.repositoryId, repositories.id))
+    .where(eq(repositories.projectId, projectId))
+    .groupBy(familyRepositories.familyId, repositories.id)
+    .orderBy(asc(repositories.platform), asc(repositories.fullName))
+  return rows.map((f) => ({
+    id: f.id,
+    name: f.name,
+    excludedReason: f.excludedReason,
+    repositories: links.filter((l) => l.familyId === f.id).map(({ familyId: _, ...r }) => r),
+  }))
+}
+
+export type CommitQuery = {
+  q?: string | undefined
+  familyId?: number | undefined
+  repositoryId?: number | undefined
+  platform?: Platform | undefined
+  limit?: number | undefined
+  offset?: number | undefined
+}
+
+export type CommitListItem = {
+  id: number
+  platform: Platform
+  repository: string
+  sha: string
+  shaDerived: boolean
+  authorName: string
+  committedAt: string
+  subject: string
+  isMerge: boolean
+  fileCount: number
+}
+
+/** A page of a project's commits, newest first, filtered by text, family, repository or platform. */
+export async function listCommits(
+  ctx: Ctx,
+  projectId: number,
+  query: CommitQuery,
+): Promise<{ total: number; items: CommitListItem[] }> {
+  const conditions: SQL[] = [eq(repositories.projectId, projectId)]
+  if (query.platform) conditions.push(eq(repositories.platform, query.platform))
+  if (query.repositoryId) conditions.push(eq(commits.repositoryId, query.repositoryId))
+  if (query.familyId) {
+    conditions.push(
+      inArray(
+        commits.repositoryId,
+        ctx.db
+          .select({ id: familyRepositories.repositoryId })
+          .from(familyRepositories)
+          .where(eq(familyRepositories.familyId, query.familyId)),
+      ),
+    )
+  }
+  const text = query.q?.trim()
+  if (text) {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const matches = (column: AnyColumn) => sql`${column} like ${pattern} escape '\\'`
+    conditions.push(or(matches(commits.message), matches(commits.authorName), like(commits.sha, `${text}%`))!)
+  }
+  const where = and(...conditions)
+  const [count] = await ctx.db
+    .select({ n: sql<number>`count(*)` })
+    .from(commits)
+    .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
+    .where(where)
+  const items = await ctx.db
+    .select({
+      id: commits.id,
+      platform: repositories.platform,
+      repository: repositories.fullName,
+      sha: commits.sha,
+      shaDerived: commits.shaDerived,
+      authorName: commits.authorName,
+      committedAt: commits.committedAt,
+      subject: sql<string>`substr(${commits.message}, 1, coalesce(nullif(instr(${commits.message}, char(10)), 0) - 1, 200))`,
+      isMerge: commits.isMerge,
+      fileCount: commits.fileCount,
+    })
+    .from(commits)
+    .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
+    .where(where)
+    .orderBy(desc(commits.committedAt), desc(commits.id))
+    .limit(Math.min(query.limit ?? 50, 500))
+    .offset(query.offset ?? 0)
+  return { total: Number(count!.n), items }
+}
+
+/** One commit with its files, labels (with rater and codes) and open codes. */
+export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
+  const [row] = await ctx.db
+    .select({ commit: commits, platform: repositories.platform, repository: repositories.fullName })
+    .from(commits)
+    .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
+    .where(and(eq(commits.id, commitId), eq(repositories.projectId, projectId)))
+  if (!row) throw new NotFoundError(`no commit ${commitId} in this project`)
+  const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id)
+  const labelRows = await ctx.db
+    .select({
+      id: labels.id,
+      rater: users.name,
+      source: labels.source,
+      model: labels.model,
+      confidence: labels.confidence,
+      rationale: labels.rationale,
+      code: codes.name,
+      color: codes.color,
+    })
+    .from(labels)
+    .innerJoin(users, eq(users.id, labels.raterId))
+    .innerJoin(labelCodes, eq(labelCodes.labelId, labels.id))
+    .innerJoin(codes, eq(codes.id, labelCodes.codeId))
+    .where(eq(labels.commitId, commitId))
+    .orderBy(users.name)
+  const openCodeRows = await ctx.db
+    .select({ coder: users.name, text: openCodes.text })
+    .from(openCodes)
+    .innerJoin(users, eq(users.id, openCodes.coderId))
+    .where(eq(openCodes.commitId, commitId))
+  const familyRows = await ctx.db
+    .select({ id: families.id, name: families.name })
+    .from(familyRepositories)
+    .innerJoin(families, eq(families.id, familyRepositories.familyId))
+    .where(eq(familyRepositories.repositoryId, row.commit.repositoryId))
+  return {
+    ...row.commit,
+    platform: row.platform,
+    repository: row.repository,
+    files,
+    labels: groupLabelCodes(labelRows),
+    openCodes: openCodeRows,
+    families: familyRows,
+  }
+}
+
+type LabelCodeRow = { id: number; rater: string; source: string; model: string | null; confidence: number | null; rationale: string | null; code: string; color: string }
+
+function groupLabelCodes(rows: LabelCodeRow[]) {
+  const byId = new Map<number, Omit<LabelCodeRow, 'code' | 'color'> & { codes: { name: string; color: string }[] }>()
+  for (const { code, color, ...label } of rows) {
+    const entry = byId.get(label.id) ?? { ...label, codes: [] }
+    entry.codes.push({ name: code, color })
+    byId.set(label.id, entry)
+  }
+  return [...byId.values()]
+}
