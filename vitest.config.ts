@@ -1,13 +1,23 @@
 import { defineConfig } from 'vitest/config'
 import solid from 'vite-plugin-solid'
 
+// Two projects: server-side tests run on plain Node resolution; the Solid plugin switches
+// resolution to browser builds, which only the client's component tests (jsdom) want.
 export default defineConfig({
-  plugins: [solid()],
   test: {
-    include: ['tests/**/*.test.{ts,tsx}'],
-    environment: 'node',
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
     setupFiles: ['tests/setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'server', include: ['tests/**/*.test.ts'], exclude: ['tests/unit/client/**'], environment: 'node' },
+      },
+      {
+        extends: true,
+        plugins: [solid()],
+        test: { name: 'client', include: ['tests/unit/client/**/*.test.{ts,tsx}'], environment: 'jsdom' },
+      },
+    ],
   },
 })

@@ -20,13 +20,10 @@ Flags: --project NAME (default: default), --json, --help`
 const labelFormats = ['long', ...studyFormats] as const
 
 export async function importCommand(args: string[]): Promise<void> {
-  const [source, ...rest] = args
-  const { values, positionals } = parseFlags(rest, { format: { type: 'string' } })
-  if (values.help || !source) {
-    console.log(importHelp)
-    if (!source && !values.help) throw new UsageError('import needs a source: jsonl, families or labels')
-    return
-  }
+  const { values, positionals: all } = parseFlags(args, { format: { type: 'string' } })
+  if (values.help) return void console.log(importHelp)
+  const [source, ...positionals] = all
+  if (!source) throw new UsageError('import needs a source: jsonl, families or labels (see --help)')
   if (!['jsonl', 'families', 'labels'].includes(source)) throw new UsageError(`unknown import source '${source}'`)
   if (positionals.length === 0) throw new UsageError(`import ${source} needs a FILE`)
   if (source !== 'jsonl' && positionals.length > 1) throw new UsageError(`import ${source} takes one FILE`)

@@ -1,7 +1,7 @@
 /**
  * @module Reading families, repositories and commits for the browser and the API.
  */
-import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { AnyColumn, SQL } from 'drizzle-orm'
 import {
   codes,
@@ -117,9 +117,11 @@ export async function listCommits(
   }
   const text = query.q?.trim()
   if (text) {
-    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    const matches = (column: AnyColumn) => sql`${column} like ${pattern} escape '\\'`
-    conditions.push(or(matches(commits.message), matches(commits.authorName), like(commits.sha, `${text}%`))!)
+    const literal = text.replace(/[\\%_]/g, (c) => `\\${c}`)
+    const like = (column: AnyColumn, pattern: string) => sql`${column} like ${pattern} escape '\\'`
+    conditions.push(
+      or(like(commits.message, `%${literal}%`), like(commits.authorName, `%${literal}%`), like(commits.sha, `${literal}%`))!,
+    )
   }
   const where = and(...conditions)
   const [count] = await ctx.db

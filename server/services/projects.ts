@@ -1,7 +1,7 @@
 /**
  * @module Projects: created on first use with the default codebook.
  */
-import { eq, sql } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import { codebookVersions, codebooks, codes, commits, families, projects, repositories } from '../../schema'
 import type { Project } from '../../schema'
 import { defaultCodebookName, defaultCodes } from '../core/default-codebook'
@@ -66,17 +66,20 @@ async function seedDefaultCodebook(ctx: Ctx, projectId: number): Promise<void> {
 
 export type ProjectSummary = Project & { families: number; repositories: number; commits: number }
 
+/** Every project with how many families, repositories and commits it holds. */
 export async function listProjects(ctx: Ctx): Promise<ProjectSummary[]> {
-  return ctx.db
-    .select({
-      id: projects.id,
-      name: projects.name,
-      description: projects.description,
-      createdAt: projects.createdAt,
-      families: sql<number>`(select count(*) from ${families} where ${families.projectId} = ${projects.id})`,
-      repositories: sql<number>`(select count(*) from ${repositories} where ${repositories.projectId} = ${projects.id})`,
-      commits: sql<number>`(select count(*) from ${commits} join ${repositories} on ${repositories.id} = ${commits.repositoryId} where ${repositories.projectId} = ${projects.id})`,
-    })
-    .from(projects)
-    .orderBy(projects.name)
+  const [rows, familyCounts, repositoryCounts, commitCounts] = await Promise.all([
+    ctx.db.select().from(projects).orderBy(projects.name),
+    ctx.db.select({ projectId: families.projectId, n: count() }).from(families).groupBy(families.projectId),
+    ctx.db.select({ projectId: repositories.projectId, n: count() }).from(repositories).groupBy(repositories.projectId),
+    ctx.db
+      .select({ projectId: repositories.projectId, n: count() })
+      .from(commits)
+      .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
+      .groupBy(repositories.projectId),
+  ])
+  const lookup = (counts: { projectId: number; n: number }[]) => (id: number) =>
+    counts.find((c) => c.projectId === id)?.n ?? 0
+  const [familiesOf, repositoriesOf, commitsOf] = [familyCounts, repositoryCounts, commitCounts].map(lookup)
+  return rows.map((p) => ({ ...p, families: familiesOf!(p.id), repositories: repositoriesOf!(p.id), commits: commitsOf!(p.id) }))
 }

@@ -1,0 +1,83 @@
+/**
+ * @module The Hono app: middleware, the API routes, errors in one place, and the built client.
+ */
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { ZodError } from 'zod'
+import type { Db } from './db'
+import type { ErrorCode } from './services/errors'
+import { ServiceError } from './services/errors'
+import type { AppEnv } from './routes/env'
+import { health } from './routes/health'
+import { projectRoutes } from './routes/projects'
+
+const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+}
+
+export type AppOptions = {
+  db: Db
+  /** The built client (vite's output); omitted in API-only tests. */
+  clientDir?: string
+}
+
+export function createApp(options: AppOptions) {
+  const app = new Hono<AppEnv>()
+    .use(
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      }),
+    )
+    .use('/api/*', bodyLimit({ maxSize: 10 * 1024 * 1024 }))
+    .use('/api/*', async (c, next) => {
+      c.set('ctx', { db: options.db, actor: 'web' })
+      await next()
+    })
+    .route('/api/health', health)
+    .route('/api/projects', projectRoutes)
+
+  app.onError((error, c) => {
+    if (error instanceof ServiceError) return c.json({ error: error.message, code: error.code }, statusOf[error.code])
+    if (error instanceof ZodError) return c.json({ error: error.issues[0]?.message ?? 'invalid input', code: 'invalid' }, 400)
+    if (error instanceof HTTPException) return error.getResponse()
+    console.error(error)
+    return c.json({ error: 'internal error', code: 'internal' }, 500)
+  })
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404))
+
+  if (options.clientDir) mountClient(app, options.clientDir)
+  return app
+}
+
+/** Serves the built client; unknown non-API paths get index.html so client routes work on reload. */
+function mountClient(app: Hono<AppEnv>, clientDir: string) {
+  const root = path.relative(process.cwd(), clientDir) || '.'
+  if (!existsSync(path.join(clientDir, 'index.html'))) {
+    throw new Error(`the client is not built (${clientDir}/index.html missing): run npm run build`)
+  }
+  app.use('/assets/*', serveStatic({ root }))
+  app.get('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/')) return next()
+    return serveStatic({ root, path: 'index.html' })(c, next)
+  })
+}
+
+export type AppType = ReturnType<typeof createApp>
