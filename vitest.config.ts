@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     setupFiles: ['tests/setup.ts'],
+    reporters: ['default', './tests/reporters/summary-line.ts'],
     projects: [
       {
         extends: true,
