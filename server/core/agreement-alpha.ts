@@ -10,7 +10,14 @@ import { mulberry32, quantileSorted, sum } from './agreement-math'
  * Distance between two values. 'masi' uses Passonneau's (2006) exact monotonicity weights
  * 1, 2/3, 1/3, 0; 'masi-nltk' the rounded 1, 0.67, 0.33, 0 of NLTK's masi_distance.
  */
-export type AlphaMetric = 'nominal' | 'ordinal' | 'interval' | 'ratio' | 'masi' | 'masi-nltk' | 'jaccard'
+export type AlphaMetric =
+  | 'nominal'
+  | 'ordinal'
+  | 'interval'
+  | 'ratio'
+  | 'masi'
+  | 'masi-nltk'
+  | 'jaccard'
 
 export type KrippendorffAlpha = {
   /** Alpha; null (with reason) when undefined. */
@@ -148,7 +155,9 @@ function fixedDistances(
   if (metric === 'interval' || metric === 'ratio') {
     const x = counts.categories.map(Number)
     const bad = counts.categories.filter((_, i) => !Number.isFinite(x[i]))
-    if (bad.length > 0) throw new Error(`${metric} alpha needs numeric values, got: ${bad.join(', ')}`)
+    if (bad.length > 0) {
+      throw new Error(`${metric} alpha needs numeric values, got: ${bad.join(', ')}`)
+    }
     if (metric === 'interval') return square((c, k) => (x[c]! - x[k]!) ** 2)
     return square((c, k) => (x[c]! + x[k]! === 0 ? 0 : ((x[c]! - x[k]!) / (x[c]! + x[k]!)) ** 2))
   }
@@ -170,26 +179,29 @@ export function krippendorffAlphaFromCounts(
   counts: UnitCounts,
   metric: AlphaMetric = 'nominal',
 ): KrippendorffAlpha {
-  return alphaOf(sparseUnits(counts.rows), counts, metric, distanceFor(metric, counts))
+  const units = sparseUnits(counts.rows)
+  const rated = counts.rows.filter((row) => sum(row) > 0).length
+  const alpha = alphaOf(units, counts.categories, metric, distanceFor(metric, counts))
+  return { ...alpha, droppedUnits: rated - units.length }
 }
 
 function alphaOf(
   units: readonly SparseUnit[],
-  counts: UnitCounts,
+  categories: readonly string[],
   metric: AlphaMetric,
   distance: (marginals: readonly number[]) => number[][],
-): KrippendorffAlpha {
-  const q = counts.categories.length
+): Omit<KrippendorffAlpha, 'droppedUnits'> {
+  const q = categories.length
   const coincidence = coincidences(units, q)
-  const marginals = coincidence.map((row) => sum(row))
+  // n_c = row sums of o_ck, summed from the integer counts so they stay exact.
+  const marginals = new Array<number>(q).fill(0)
+  for (const { entries } of units) for (const [c, nc] of entries) marginals[c]! += nc
   const n = sum(marginals)
-  const rated = counts.rows.filter((row) => sum(row) > 0).length
   const base = {
     metric,
     pairableUnits: units.length,
-    droppedUnits: rated - units.length,
     pairableValues: n,
-    categories: [...counts.categories],
+    categories: [...categories],
     marginals,
     coincidence,
   }
@@ -252,7 +264,7 @@ export function bootstrapAlpha(counts: UnitCounts, options: BootstrapOptions = {
   const values: number[] = []
   for (let b = 0; b < resamples; b++) {
     const sample = units.map(() => units[Math.floor(random() * units.length)]!)
-    const alpha = alphaOf(sample, { ...counts, rows: [] }, metric, distance).value
+    const alpha = alphaOf(sample, counts.categories, metric, distance).value
     if (alpha !== null) values.push(alpha)
   }
   if (values.length === 0) {

@@ -1,5 +1,5 @@
 /**
- * @module Agreement data model: ratings (unit x rater -> code set) normalised into a table, the
+ * @module Agreement data model: ratings (unit x rater -> code set) normalized into a table, the
  * one pair enumeration every pair-based statistic uses, and unit x category counts.
  */
 
@@ -7,7 +7,7 @@
 export type Rating = { unit: string; rater: string; codes: readonly string[] }
 
 /**
- * Ratings normalised: codes deduplicated and sorted, empty code sets dropped (= missing), several
+ * Ratings normalized: codes deduplicated and sorted, empty code sets dropped (= missing), several
  * ratings of the same (unit, rater) merged into one set.
  */
 export type RatingTable = {

@@ -1,6 +1,6 @@
 /**
  * @module Multi-rater chance-corrected coefficients from unit x category counts: Fleiss' kappa,
- * its generalisation to missing ratings, Gwet's AC1, Brennan-Prediger and Conger's kappa, in
+ * its generalization to missing ratings, Gwet's AC1, Brennan-Prediger and Conger's kappa, in
  * the formulas of Gwet (2014, Handbook of Inter-Rater Reliability) as implemented by irrCAC.
  */
 import type { Rating, RatingTable } from './agreement-data'
@@ -20,7 +20,7 @@ export type ChanceCorrected = {
   reason: string | null
 }
 
-/** With Gwet's linearisation standard error (irrCAC, no finite-population correction). */
+/** With Gwet's linearization standard error (irrCAC, no finite-population correction). */
 export type ChanceCorrectedWithSe = ChanceCorrected & { se: number | null }
 
 /** Fleiss' kappa (1971) for a fixed number of ratings per unit. */
@@ -76,10 +76,10 @@ function undefinedResult(reason: string, pa: number | null = null, pe: number | 
 }
 
 /**
- * Gwet's linearised variance of a coefficient: each unit's contribution, corrected for the
+ * Gwet's linearized variance of a coefficient: each unit's contribution, corrected for the
  * estimated chance agreement. `peI` is each unit's share in pe.
  */
-function linearisedSe(c: Core, value: number, pe: number, peI: readonly number[]): number | null {
+function linearizedSe(c: Core, value: number, pe: number, peI: readonly number[]): number | null {
   if (c.n < 2) return null
   const terms = c.r.map((ri, i) => {
     const own = ((c.n / c.n2) * (c.paI[i]! - (ri >= 2 ? pe : 0))) / (1 - pe)
@@ -141,7 +141,7 @@ export function fleissKappa(ratings: readonly Rating[], options: CountOptions = 
 }
 
 /**
- * Fleiss' kappa generalised to missing ratings (Gwet 2014; irrCAC fleiss.kappa.raw): pa over
+ * Fleiss' kappa generalized to missing ratings (Gwet 2014; irrCAC fleiss.kappa.raw): pa over
  * units with >= 2 ratings, pe = sum_k pi_k^2 over all rated units. Equals Fleiss' kappa when every
  * unit has the same number of ratings.
  * @example fleissKappaGeneralizedFromCounts([[2, 0], [1, 1], [0, 3]]).value
@@ -156,7 +156,7 @@ export function fleissKappaGeneralizedFromCounts(counts: Counts): ChanceCorrecte
   }
   const value = (c.pa - pe) / (1 - pe)
   const peI = c.rows.map((row, i) => sum(row.map((x, k) => x * c.pi[k]!)) / c.r[i]!)
-  return { value, pa: c.pa, pe, reason: null, se: linearisedSe(c, value, pe, peI) }
+  return { value, pa: c.pa, pe, reason: null, se: linearizedSe(c, value, pe, peI) }
 }
 
 /** fleissKappaGeneralizedFromCounts over ratings. */
@@ -183,7 +183,7 @@ export function gwetAc1FromCounts(counts: Counts): ChanceCorrectedWithSe {
   const pe = sum(c.pi.map((p) => p * (1 - p))) / (q - 1)
   const value = (c.pa - pe) / (1 - pe)
   const peI = c.rows.map((row, i) => sum(row.map((x, k) => x * (1 - c.pi[k]!))) / c.r[i]! / (q - 1))
-  return { value, pa: c.pa, pe, reason: null, se: linearisedSe(c, value, pe, peI) }
+  return { value, pa: c.pa, pe, reason: null, se: linearizedSe(c, value, pe, peI) }
 }
 
 /**
@@ -209,7 +209,9 @@ export function brennanPrediger(
   const c = core(countsOf(ratings, options))
   const q = c.pi.length
   if (c.pa === null) return undefinedResult(noPairs)
-  if (q < 2) return undefinedResult('only one category was used, so 1/q chance agreement is 1', c.pa)
+  if (q < 2) {
+    return undefinedResult('only one category was used, so 1/q chance agreement is 1', c.pa)
+  }
   const pe = 1 / q
   return { value: (c.pa - pe) / (1 - pe), pa: c.pa, pe, reason: null }
 }

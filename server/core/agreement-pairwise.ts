@@ -79,7 +79,11 @@ export type PairOptions = {
 /**
  * Share of agreeing pairs among all pairable rating pairs: for every unit, every unordered pair of
  * coders who both rated it; a pair agrees when the two code sets are identical.
- * @example percentAgreement([{ unit: 'u', rater: 'a', codes: ['x'] }, { unit: 'u', rater: 'b', codes: ['x'] }]).value // 1
+ * @example
+ * percentAgreement([
+ *   { unit: 'u', rater: 'a', codes: ['x'] },
+ *   { unit: 'u', rater: 'b', codes: ['x'] },
+ * ]).value // 1
  */
 export function percentAgreement(
   ratings: readonly Rating[],
@@ -96,7 +100,7 @@ export function percentAgreement(
 /**
  * Confusion matrix of two coders over the units both rated; labels = their categories (a code set
  * is one category), sorted, unless `options.categories` fixes them.
- * @example confusionMatrix(ratings, 'a', 'b').matrix[0][1] // units a put in labels[0], b in labels[1]
+ * @example confusionMatrix(ratings, 'a', 'b').matrix[0][1] // a said labels[0], b labels[1]
  */
 export function confusionMatrix(
   ratings: readonly Rating[],
@@ -108,14 +112,15 @@ export function confusionMatrix(
   const pairs = ratingPairs(buildRatingTable(ratings, [coderA, coderB]))
   // ratingPairs orders each pair by label; put coderA's codes first whatever the names.
   const flip = coderA !== sortLabels([coderA, coderB])[0]
-  const cells = pairs.map((p) => p.codes.map(categoryOf) as [string, string])
-  const oriented = cells.map(([x, y]) => (flip ? [y, x] : [x, y]))
+  const oriented = pairs.map(({ codes: [x, y] }): [string, string] =>
+    flip ? [categoryOf(y), categoryOf(x)] : [categoryOf(x), categoryOf(y)],
+  )
   const labels = options.categories ? [...options.categories] : sortLabels(oriented.flat())
   const index = new Map(labels.map((l, i) => [l, i]))
   const matrix = labels.map(() => labels.map(() => 0))
   for (const [x, y] of oriented) {
-    const i = index.get(x!)
-    const j = index.get(y!)
+    const i = index.get(x)
+    const j = index.get(y)
     if (i === undefined || j === undefined) throw new Error(`category not in list: ${x} / ${y}`)
     matrix[i]![j]! += 1
   }
@@ -149,22 +154,25 @@ export function cohenKappaFromTable(
   weights: KappaWeights = 'unweighted',
 ): KappaEstimate {
   const k = matrix.length
+  if (matrix.some((row) => row.length !== k)) throw new Error('contingency table is not square')
   const n = sum(matrix.map((row) => sum(row)))
   const none = { n, weights, po: null, pe: null, value: null, se: null, seH0: null, z: null }
   const empty = { ...none, pOneSided: null, pTwoSided: null, ci95: null }
   if (n === 0) return { ...empty, reason: 'no unit was rated by both coders' }
   const w = agreementWeights(k, weights)
-  const p = matrix.map((row) => row.map((c) => c / n))
-  const rows = p.map((row) => sum(row))
-  const cols = p[0]!.map((_, j) => sum(p.map((row) => row[j]!)))
-  let po = 0
-  let pe = 0
+  const rowTotals = matrix.map((row) => sum(row))
+  const colTotals = matrix.map((_, j) => sum(matrix.map((row) => row[j]!)))
+  // Sum integer counts first and divide once, so perfect agreement gives exactly 1.
+  let agree = 0
+  let chance = 0
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
-      po += w[i]![j]! * p[i]![j]!
-      pe += w[i]![j]! * rows[i]! * cols[j]!
+      agree += w[i]![j]! * matrix[i]![j]!
+      chance += w[i]![j]! * rowTotals[i]! * colTotals[j]!
     }
   }
+  const po = agree / n
+  const pe = chance / (n * n)
   if (pe >= 1) {
     const reason =
       'expected agreement is 1 (both coders used one and the same category on every unit), ' +
@@ -172,6 +180,9 @@ export function cohenKappaFromTable(
     return { ...empty, po, pe, reason }
   }
   const kappa = (po - pe) / (1 - pe)
+  const p = matrix.map((row) => row.map((c) => c / n))
+  const rows = rowTotals.map((t) => t / n)
+  const cols = colTotals.map((t) => t / n)
   const { se, seH0 } = kappaStandardErrors(p, rows, cols, w, kappa, pe, n)
   const z = seH0 > 0 ? kappa / seH0 : null
   return {
@@ -242,7 +253,8 @@ function kappaStandardErrors(
 export function scottPi(ratings: readonly Rating[], coderA: string, coderB: string): ScottPi {
   const { coders, matrix, n } = confusionMatrix(ratings, coderA, coderB)
   if (n === 0) {
-    return { coders, n, po: null, pe: null, value: null, reason: 'no unit was rated by both coders' }
+    const reason = 'no unit was rated by both coders'
+    return { coders, n, po: null, pe: null, value: null, reason }
   }
   const po = sum(matrix.map((row, i) => row[i]!)) / n
   const pooled = matrix.map((row, i) => (sum(row) + sum(matrix.map((r) => r[i]!))) / (2 * n))
@@ -256,7 +268,9 @@ export function scottPi(ratings: readonly Rating[], coderA: string, coderB: stri
 
 /**
  * Percent agreement and Cohen's kappa for every coder pair, ordered by coder names.
- * @example pairwiseAgreement(ratings)[0] // { coders: ['a', 'b'], n: 160, percentAgreement: 0.9, cohenKappa: 0.8, reason: null }
+ * @example
+ * pairwiseAgreement(ratings)[0]
+ * // { coders: ['a', 'b'], n: 160, percentAgreement: 0.9, cohenKappa: 0.8, reason: null }
  */
 export function pairwiseAgreement(
   ratings: readonly Rating[],
