@@ -1,6 +1,7 @@
 /**
  * @module The `concord` command line: dispatches to one file per command group.
  */
+import { agreementCommand, agreementHelp } from './agreement'
 import { UsageError, runCommand } from './command'
 import { importCommand, importHelp } from './import'
 import { statusCommand, statusHelp } from './status'
@@ -8,6 +9,7 @@ import { statusCommand, statusHelp } from './status'
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   status: { run: statusCommand, help: statusHelp },
   import: { run: importCommand, help: importHelp },
+  agreement: { run: agreementCommand, help: agreementHelp },
 }
 
 const usage = `Usage: concord <command> [flags]

@@ -8,6 +8,7 @@ import { platforms } from '../../schema/enums'
 import { getCommit, listCommits, listFamilies, listRepositories } from '../services/browse'
 import { getProject, listProjects } from '../services/projects'
 import { projectStatus } from '../services/status'
+import { agreementRoutes } from './agreement'
 import type { AppEnv } from './env'
 
 const CommitListQuery = z.object({
@@ -53,3 +54,4 @@ export const projectRoutes = new Hono<AppEnv>()
     const project = await getProject(c.var.ctx, name)
     return c.json(await getCommit(c.var.ctx, project.id, id), 200)
   })
+  .route('/:project/agreement', agreementRoutes)
