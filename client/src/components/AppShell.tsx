@@ -1,0 +1,99 @@
+/**
+ * @module The app shell: the top bar (brand, project switcher, section links) around every page.
+ * Sections are a list so the coming pages (coding, dashboard, codebook, analysis) slot in.
+ */
+import { A, createAsync, useIsRouting, useLocation, useNavigate, useParams } from '@solidjs/router'
+import type { RouteSectionProps } from '@solidjs/router'
+import { createEffect, ErrorBoundary, For, on, Show, Suspense } from 'solid-js'
+import { getProjects } from '../api'
+import { projectPath } from '../paths'
+import { ErrorNotice, Loading } from './Feedback'
+
+/** A project's sections, relative to `/p/:project`; the first one is its home. */
+export const projectSections: readonly { label: string; path: string; end?: boolean }[] = [
+  { label: 'Commits', path: '', end: false },
+]
+
+export function AppShell(props: RouteSectionProps) {
+  const params = useParams<{ project?: string }>()
+  const routing = useIsRouting()
+  return (
+    <div class="app">
+      <header class="topbar">
+        <div class="progress" classList={{ active: routing() }} aria-hidden="true" />
+        <A href="/" class="brand" end>
+          Concord
+        </A>
+        <ProjectSwitcher current={params.project} />
+        <nav class="sections" aria-label="Sections">
+          <A href="/" end activeClass="active">
+            Projects
+          </A>
+          <Show when={params.project}>
+            {(project) => (
+              <For each={projectSections}>
+                {(section) => (
+                  <A href={projectPath(project(), section.path)} end={section.end} activeClass="active">
+                    {section.label}
+                  </A>
+                )}
+              </For>
+            )}
+          </Show>
+        </nav>
+      </header>
+      <main class="page">
+        <ErrorBoundary fallback={(error, reset) => <RouteError error={error} reset={reset} />}>
+          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        </ErrorBoundary>
+      </main>
+    </div>
+  )
+}
+
+/** A page's error; navigating elsewhere (or changing the query) clears it. */
+function RouteError(props: { error: unknown; reset: () => void }) {
+  const location = useLocation()
+  createEffect(on(() => location.pathname + location.search, () => props.reset(), { defer: true }))
+  return <ErrorNotice error={props.error} retry={props.reset} />
+}
+
+/** A select of the projects; choosing one opens it. */
+function ProjectSwitcher(props: { current: string | undefined }) {
+  const navigate = useNavigate()
+  const projects = createAsync(() => getProjects())
+  // The project names, plus the current one when it is unknown (the page then says so). Read
+  // in the JSX, under the Suspense, so the select waits for the list.
+  const names = () => {
+    const list = projects()?.map((p) => p.name) ?? []
+    return props.current && !list.includes(props.current) ? [...list, props.current] : list
+  }
+  return (
+    <ErrorBoundary fallback={<span class="switcher-error" title="Could not list the projects">projects unavailable</span>}>
+      <Suspense fallback={<select class="switcher" disabled aria-label="Project"><option>…</option></select>}>
+        <label class="switcher-label">
+          <span class="visually-hidden">Project</span>
+          <select
+            class="switcher"
+            aria-label="Project"
+            onChange={(event) => {
+              const name = event.currentTarget.value
+              if (name) navigate(projectPath(name))
+            }}
+          >
+            <option value="" disabled selected={!props.current}>
+              Choose a project…
+            </option>
+            <For each={names()}>
+              {(name) => (
+                <option value={name} selected={name === props.current}>
+                  {name}
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
+      </Suspense>
+    </ErrorBoundary>
+  )
+}

@@ -1,0 +1,43 @@
+/**
+ * @module Loading and error states shared by the pages.
+ */
+import { Show } from 'solid-js'
+import { ApiError } from '../api'
+
+export function Loading(props: { what?: string }) {
+  return (
+    <p class="loading" role="status">
+      Loading{props.what ? ` ${props.what}` : ''}…
+    </p>
+  )
+}
+
+/** An error from an ErrorBoundary, worded for a person; unknown errors show their message. */
+export function ErrorNotice(props: { error: unknown; retry?: () => void }) {
+  const title = () => {
+    const e = props.error
+    if (e instanceof ApiError) {
+      if (e.status === 404) return 'Not found'
+      if (e.status === 0) return 'The server is unreachable'
+      return `Request failed (${e.status})`
+    }
+    return 'Something went wrong'
+  }
+  const message = () => (props.error instanceof Error ? props.error.message : String(props.error))
+  return (
+    <div class="notice notice-error" role="alert">
+      <strong>{title()}</strong>
+      <span class="notice-text">{message()}</span>
+      <Show when={props.error instanceof ApiError && props.error.status === 404}>
+        <a href="/">Go to the projects</a>
+      </Show>
+      <Show when={props.retry && !(props.error instanceof ApiError && props.error.status === 404) ? props.retry : undefined}>
+        {(retry) => (
+          <button type="button" class="button small" onClick={() => retry()()}>
+            Try again
+          </button>
+        )}
+      </Show>
+    </div>
+  )
+}
