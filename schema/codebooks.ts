@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { commits } from './commits'
-import { codeStatuses } from './enums'
+import { codeStatuses, recodeStatuses } from './enums'
 import { projects } from './projects'
 import { createdAt } from './timestamps'
 import { users } from './users'
@@ -81,3 +81,26 @@ export const codeExamples = sqliteTable(
 export type Codebook = typeof codebooks.$inferSelect
 export type CodebookVersion = typeof codebookVersions.$inferSelect
 export type Code = typeof codes.$inferSelect
+
+/** Commits to code again after a split: their old code no longer exists as it was. */
+export const recodeQueue = sqliteTable(
+  'recode_queue',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codebookId: integer('codebook_id')
+      .notNull()
+      .references(() => codebooks.id, { onDelete: 'cascade' }),
+    commitId: integer('commit_id')
+      .notNull()
+      .references(() => commits.id, { onDelete: 'cascade' }),
+    /** The codebook version whose split put the commit here. */
+    codebookVersionId: integer('codebook_version_id')
+      .notNull()
+      .references(() => codebookVersions.id),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: recodeStatuses }).notNull().default('pending'),
+    createdAt: createdAt(),
+    doneAt: text('done_at'),
+  },
+  (t) => [unique().on(t.codebookVersionId, t.commitId), index('recode_queue_codebook_idx').on(t.codebookId, t.status)],
+)

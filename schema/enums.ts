@@ -30,3 +30,9 @@ export type RunStatus = (typeof runStatuses)[number]
 
 export const labelers = ['rules', 'classifier', 'llm'] as const
 export type Labeler = (typeof labelers)[number]
+
+export const proposalStatuses = ['proposed', 'accepted', 'rejected'] as const
+export type ProposalStatus = (typeof proposalStatuses)[number]
+
+export const recodeStatuses = ['pending', 'done'] as const
+export type RecodeStatus = (typeof recodeStatuses)[number]

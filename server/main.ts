@@ -7,6 +7,7 @@ import { createApp } from './app'
 import { loadConfig } from './config'
 import { openDatabase } from './db'
 import type { Ctx } from './services/context'
+import { failInterruptedJobs } from './services/jobs'
 import { isDatabaseEmpty, loadSample } from './services/sample'
 
 const clientDir = fileURLToPath(new URL('../dist/client', import.meta.url))
@@ -23,6 +24,8 @@ async function start(): Promise<void> {
     console.error('Empty database: loading the bundled sample (CONCORD_SAMPLE=0 skips this)')
     await loadSample(ctx, { diffCap: config.diffCap })
   }
+  const interrupted = await failInterruptedJobs(ctx)
+  if (interrupted > 0) console.error(`${interrupted} job(s) interrupted by the last shutdown are marked failed; rerun them`)
   const app = createApp({ db: database.db, clientDir })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const host = info.address.includes(':') ? `[${info.address}]` : info.address

@@ -10,6 +10,7 @@ import { getProject, listProjects } from '../services/projects'
 import { projectStatus } from '../services/status'
 import { agreementRoutes } from './agreement'
 import type { AppEnv } from './env'
+import { jobRoutes } from './jobs'
 
 const CommitListQuery = z.object({
   q: z.string().max(200).optional(),
@@ -55,3 +56,4 @@ export const projectRoutes = new Hono<AppEnv>()
     return c.json(await getCommit(c.var.ctx, project.id, id), 200)
   })
   .route('/:project/agreement', agreementRoutes)
+  .route('/:project/jobs', jobRoutes)
