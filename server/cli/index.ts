@@ -3,6 +3,7 @@
  */
 import { agreementCommand, agreementHelp } from './agreement'
 import { UsageError, runCommand } from './command'
+import { exportCommand, exportHelp } from './export'
 import { importCommand, importHelp } from './import'
 import { statusCommand, statusHelp } from './status'
 
@@ -10,6 +11,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   status: { run: statusCommand, help: statusHelp },
   import: { run: importCommand, help: importHelp },
   agreement: { run: agreementCommand, help: agreementHelp },
+  export: { run: exportCommand, help: exportHelp },
 }
 
 const usage = `Usage: concord <command> [flags]
@@ -36,5 +38,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   return runCommand(() => command.run(args))
 }
+
+// A closed pipe (`concord export labels | head`) is a normal end, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
 
 process.exitCode = await main(process.argv.slice(2))

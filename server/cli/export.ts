@@ -1,0 +1,40 @@
+/**
+ * @module `concord export labels`: every label with its source, as CSV or JSON.
+ */
+import { stringify } from 'csv-stringify/sync'
+import { exportLabels } from '../services/export'
+import { UsageError, openSession, parseFlags } from './command'
+
+export const exportHelp = `Usage: concord export labels [--format csv|json] [--project NAME]
+
+Every label of the project with its source: human coders, machine labelers (rules, classifier,
+llm:MODEL) and the final codes (coder and source "final"). CSV columns:
+platform,repo,sha,coder,source,code (multi-label codes joined by |). JSON adds the model, prompt
+and codebook versions, confidence and rationale. Written to stdout.`
+
+export async function exportCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(args, { format: { type: 'string', default: 'csv' } })
+  if (values.help) return void console.log(exportHelp)
+  const [what, ...rest] = positionals
+  if (what !== 'labels') throw new UsageError(`export takes 'labels'${what ? `, not '${what}'` : ''}`)
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`)
+  // --json is the same as --format json: one document on stdout.
+  const format = values.json ? 'json' : values.format
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format takes csv or json')
+  const session = await openSession(values.project)
+  try {
+    const rows = await exportLabels(session.ctx, session.project.id)
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify(rows)}\n`)
+      return
+    }
+    process.stdout.write(
+      stringify(
+        rows.map((r) => [r.platform, r.repo, r.sha, r.coder, r.source, r.codes.join('|')]),
+        { header: true, columns: ['platform', 'repo', 'sha', 'coder', 'source', 'code'] },
+      ),
+    )
+  } finally {
+    session.database.close()
+  }
+}
