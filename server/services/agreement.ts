@@ -1,13 +1,14 @@
 /**
  * @module Agreement over a project's stored labels: any raters by name, human or machine.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
-import { codes, commits, labelCodes, labels, repositories, users } from '../../schema'
+import { commits, labels, repositories, users } from '../../schema'
 import type { Platform } from '../../schema'
 import { agreementReport, confusionMatrix } from '../core/agreement'
 import type { AgreementReport, Rating } from '../core/agreement'
 import type { Ctx } from './context'
+import { groupByLabel, labelCodeRows } from './label-rows'
 import { InvalidInputError } from './errors'
 
 export type RatingFilter = {
@@ -28,24 +29,14 @@ export async function projectRatings(ctx: Ctx, projectId: number, filter: Rating
   if (filter.coders?.length) conditions.push(inArray(users.name, filter.coders))
   if (filter.platform) conditions.push(eq(repositories.platform, filter.platform))
   if (filter.codebookVersionId) conditions.push(eq(labels.codebookVersionId, filter.codebookVersionId))
-  const rows = await ctx.db
-    .select({ labelId: labels.id, commitId: labels.commitId, rater: users.name, code: codes.name })
-    .from(labels)
-    .innerJoin(commits, eq(commits.id, labels.commitId))
-    .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
-    .innerJoin(users, eq(users.id, labels.raterId))
-    .innerJoin(labelCodes, eq(labelCodes.labelId, labels.id))
-    .innerJoin(codes, eq(codes.id, labelCodes.codeId))
-    .where(and(...conditions))
-    .orderBy(desc(labels.id))
-  const chosen = new Map<string, { labelId: number; rating: Rating & { codes: string[] } }>()
-  for (const row of rows) {
-    const key = `${row.commitId}\u0000${row.rater}`
-    const entry = chosen.get(key)
-    if (!entry) chosen.set(key, { labelId: row.labelId, rating: { unit: String(row.commitId), rater: row.rater, codes: [row.code] } })
-    else if (entry.labelId === row.labelId) entry.rating.codes.push(row.code)
+  // Newest first, so the first label seen per (commit, rater) is the one that counts.
+  const grouped = groupByLabel(await labelCodeRows(ctx, and(...conditions))).sort((x, y) => y.labelId - x.labelId)
+  const chosen = new Map<string, Rating>()
+  for (const label of grouped) {
+    const key = `${label.commitId}\u0000${label.rater}`
+    if (!chosen.has(key)) chosen.set(key, { unit: String(label.commitId), rater: label.rater, codes: label.codes.map((c) => c.name) })
   }
-  return [...chosen.values()].map((e) => e.rating)
+  return [...chosen.values()]
 }
 
 export type AgreementInput = RatingFilter & { resamples?: number | undefined; seed?: number | undefined }

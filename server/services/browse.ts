@@ -4,12 +4,10 @@
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { AnyColumn, SQL } from 'drizzle-orm'
 import {
-  codes,
   commitFiles,
   commits,
   families,
   familyRepositories,
-  labelCodes,
   labels,
   openCodes,
   repositories,
@@ -18,6 +16,7 @@ import {
 import type { Platform } from '../../schema'
 import type { Ctx } from './context'
 import { NotFoundError } from './errors'
+import { groupByLabel, labelCodeRows } from './label-rows'
 
 export type RepositorySummary = {
   id: number
@@ -160,23 +159,17 @@ export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
     .where(and(eq(commits.id, commitId), eq(repositories.projectId, projectId)))
   if (!row) throw new NotFoundError(`no commit ${commitId} in this project`)
   const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id)
-  const labelRows = await ctx.db
-    .select({
-      id: labels.id,
-      rater: users.name,
-      source: labels.source,
-      model: labels.model,
-      confidence: labels.confidence,
-      rationale: labels.rationale,
-      code: codes.name,
-      color: codes.color,
-    })
-    .from(labels)
-    .innerJoin(users, eq(users.id, labels.raterId))
-    .innerJoin(labelCodes, eq(labelCodes.labelId, labels.id))
-    .innerJoin(codes, eq(codes.id, labelCodes.codeId))
-    .where(eq(labels.commitId, commitId))
-    .orderBy(users.name)
+  const labelRows = groupByLabel(await labelCodeRows(ctx, eq(labels.commitId, commitId)))
+    .sort((x, y) => x.rater.localeCompare(y.rater))
+    .map((l) => ({
+      id: l.labelId,
+      rater: l.rater,
+      source: l.source,
+      model: l.model,
+      confidence: l.confidence,
+      rationale: l.rationale,
+      codes: l.codes,
+    }))
   const openCodeRows = await ctx.db
     .select({ coder: users.name, text: openCodes.text })
     .from(openCodes)
@@ -192,20 +185,8 @@ export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
     platform: row.platform,
     repository: row.repository,
     files,
-    labels: groupLabelCodes(labelRows),
+    labels: labelRows,
     openCodes: openCodeRows,
     families: familyRows,
   }
-}
-
-type LabelCodeRow = { id: number; rater: string; source: string; model: string | null; confidence: number | null; rationale: string | null; code: string; color: string }
-
-function groupLabelCodes(rows: LabelCodeRow[]) {
-  const byId = new Map<number, Omit<LabelCodeRow, 'code' | 'color'> & { codes: { name: string; color: string }[] }>()
-  for (const { code, color, ...label } of rows) {
-    const entry = byId.get(label.id) ?? { ...label, codes: [] }
-    entry.codes.push({ name: code, color })
-    byId.set(label.id, entry)
-  }
-  return [...byId.values()]
 }

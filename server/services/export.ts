@@ -2,18 +2,10 @@
  * @module Exporting every label of a project with its source, final codes included.
  */
 import { eq } from 'drizzle-orm'
-import {
-  codes,
-  commits,
-  finalCodeCodes,
-  finalCodes,
-  labelCodes,
-  labels,
-  repositories,
-  users,
-} from '../../schema'
+import { codes, commits, finalCodeCodes, finalCodes, repositories } from '../../schema'
 import type { Platform } from '../../schema'
 import type { Ctx } from './context'
+import { groupByLabel, labelCodeRows } from './label-rows'
 
 export type ExportedLabel = {
   platform: Platform
@@ -32,28 +24,7 @@ export type ExportedLabel = {
 
 /** Every label and final code of the project, ordered by commit, then source and coder. */
 export async function exportLabels(ctx: Ctx, projectId: number): Promise<ExportedLabel[]> {
-  const labelRows = await ctx.db
-    .select({
-      id: labels.id,
-      platform: repositories.platform,
-      repo: repositories.fullName,
-      sha: commits.sha,
-      rater: users.name,
-      source: labels.source,
-      model: labels.model,
-      promptVersion: labels.promptVersion,
-      codebookVersionId: labels.codebookVersionId,
-      confidence: labels.confidence,
-      rationale: labels.rationale,
-      code: codes.name,
-    })
-    .from(labels)
-    .innerJoin(commits, eq(commits.id, labels.commitId))
-    .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
-    .innerJoin(users, eq(users.id, labels.raterId))
-    .innerJoin(labelCodes, eq(labelCodes.labelId, labels.id))
-    .innerJoin(codes, eq(codes.id, labelCodes.codeId))
-    .where(eq(repositories.projectId, projectId))
+  const labelRows = groupByLabel(await labelCodeRows(ctx, eq(repositories.projectId, projectId)))
   const finalRows = await ctx.db
     .select({
       id: finalCodes.id,
@@ -71,45 +42,39 @@ export async function exportLabels(ctx: Ctx, projectId: number): Promise<Exporte
     .innerJoin(codes, eq(codes.id, finalCodeCodes.codeId))
     .where(eq(repositories.projectId, projectId))
 
-  const byLabel = new Map<string, ExportedLabel>()
-  const add = (key: string, entry: ExportedLabel, code: string) => {
-    const existing = byLabel.get(key)
-    if (existing) existing.codes.push(code)
-    else byLabel.set(key, { ...entry, codes: [code] })
-  }
-  for (const r of labelRows) {
-    const coder = r.source === 'llm' && r.model ? `llm:${r.model}` : r.rater
-    add(`l${r.id}`, {
-      platform: r.platform,
-      repo: r.repo,
-      sha: r.sha,
-      coder,
-      source: r.source,
-      codes: [],
-      model: r.model,
-      prompt_version: r.promptVersion,
-      codebook_version_id: r.codebookVersionId,
-      confidence: r.confidence,
-      rationale: r.rationale,
-    }, r.code)
-  }
+  const exported: ExportedLabel[] = labelRows.map((r) => ({
+    platform: r.platform,
+    repo: r.repo,
+    sha: r.sha,
+    coder: r.source === 'llm' && r.model ? `llm:${r.model}` : r.rater,
+    source: r.source,
+    codes: r.codes.map((c) => c.name),
+    model: r.model,
+    prompt_version: r.promptVersion,
+    codebook_version_id: r.codebookVersionId,
+    confidence: r.confidence,
+    rationale: r.rationale,
+  }))
+  const finals = new Map<number, ExportedLabel>()
   for (const r of finalRows) {
-    add(`f${r.id}`, {
+    const entry = finals.get(r.id) ?? {
       platform: r.platform,
       repo: r.repo,
       sha: r.sha,
       coder: 'final',
-      source: 'final',
+      source: 'final' as const,
       codes: [],
       model: null,
       prompt_version: null,
       codebook_version_id: r.codebookVersionId,
       confidence: null,
       rationale: r.note || null,
-    }, r.code)
+    }
+    entry.codes.push(r.code)
+    finals.set(r.id, entry)
   }
   const order = (l: ExportedLabel) => [l.platform, l.repo, l.sha, l.source === 'final' ? '~' : l.source, l.coder].join('\u0000')
-  return [...byLabel.values()]
+  return [...exported, ...finals.values()]
     .map((l) => ({ ...l, codes: [...l.codes].sort() }))
     .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
 }
