@@ -2,8 +2,9 @@
  * @module Krippendorff's alpha with missing data, for nominal, ordinal, interval and ratio values
  * and for code sets (MASI or Jaccard distance), plus a seeded bootstrap interval over units.
  */
-import type { Rating, UnitCounts } from './agreement-data'
-import { buildRatingTable, unitCounts } from './agreement-data'
+import type { CountMatrix, Rating, UnitCounts, UnitMatrix } from './agreement-data'
+import { asUnitMatrix } from './agreement-data'
+import { categoryView, indexRatings, viewCounts } from './agreement-index'
 import { mulberry32, quantileSorted, sum } from './agreement-math'
 
 /**
@@ -104,34 +105,71 @@ function overlap(a: readonly string[], b: readonly string[]) {
   return { shared, union: setA.size + setB.size - shared, sizeA: setA.size, sizeB: setB.size }
 }
 
-/** A pairable unit as its non-zero (category, count) entries. */
-type SparseUnit = { entries: [number, number][]; m: number }
-
-function sparseUnits(rows: UnitCounts['rows']): SparseUnit[] {
-  return rows
-    .map((row) => ({
-      entries: row.flatMap((n, k): [number, number][] => (n > 0 ? [[k, n]] : [])),
-      m: sum(row),
-    }))
-    .filter((u) => u.m >= 2)
+/** The units with two or more ratings (pairable), and how many units have any. */
+function pairableUnits({ units, start, count }: CountMatrix) {
+  const pairable = new Int32Array(units)
+  let size = 0
+  let rated = 0
+  for (let u = 0; u < units; u++) {
+    const m = sum(count, start[u]!, start[u + 1]!)
+    if (m > 0) rated++
+    if (m >= 2) pairable[size++] = u
+  }
+  return { pairable: pairable.subarray(0, size), rated }
 }
 
-/** o_ck = sum over units of n_uc (n_uk - [c = k]) / (m_u - 1). */
-function coincidences(units: readonly SparseUnit[], q: number): number[][] {
-  const o = Array.from({ length: q }, () => new Array<number>(q).fill(0))
-  for (const { entries, m } of units) {
-    for (const [c, nc] of entries) {
-      for (const [k, nk] of entries) o[c]![k]! += (nc * (c === k ? nk - 1 : nk)) / (m - 1)
+/**
+ * Adds `times` copies of pairable unit u to the marginals (n_uc) and the coincidences o (q x q,
+ * row-major): o_ck += n_uc (n_uk - [c = k]) / (m_u - 1), over its positive entries.
+ */
+function addUnit(
+  { q, start, column, count }: CountMatrix,
+  u: number,
+  times: number,
+  o: Float64Array,
+  marginals: Float64Array,
+): void {
+  const end = start[u + 1]!
+  const m = sum(count, start[u]!, end)
+  for (let i = start[u]!; i < end; i++) {
+    const c = column[i]!
+    const nc = count[i]!
+    if (!(nc > 0)) continue
+    marginals[c]! += times * nc
+    for (let j = start[u]!; j < end; j++) {
+      const k = column[j]!
+      const nk = count[j]!
+      if (nk > 0) o[c * q + k]! += times * ((nc * (c === k ? nk - 1 : nk)) / (m - 1))
     }
   }
-  return o
 }
 
+/**
+ * The distinct rows among the given units: each unit's pattern, and one unit per pattern. A
+ * bootstrap resample then only counts draws per pattern.
+ */
+function rowPatterns({ start, column, count }: CountMatrix, units: Int32Array) {
+  const ids = new Map<string, number>()
+  const representative: number[] = []
+  const patternOf = units.map((u) => {
+    let key = ''
+    for (let e = start[u]!; e < start[u + 1]!; e++) key += `${column[e]}:${count[e]},`
+    const known = ids.get(key)
+    if (known !== undefined) return known
+    ids.set(key, representative.length)
+    return representative.push(u) - 1
+  })
+  return { patternOf, representative }
+}
+
+/** Category labels and the code set behind each: what the distances are defined on. */
+export type Labelled = Pick<UnitCounts, 'categories' | 'sets'>
+
+/** δ_ck for the marginals n_c (only the ordinal distance depends on them). */
+type Distance = (marginals: ArrayLike<number>) => number[][]
+
 /** δ_ck for the metric; the ordinal distance depends on the marginals, hence the callback. */
-function distanceFor(
-  metric: AlphaMetric,
-  counts: UnitCounts,
-): (marginals: readonly number[]) => number[][] {
+function distanceFor(metric: AlphaMetric, counts: Labelled): Distance {
   const q = counts.categories.length
   const square = (f: (c: number, k: number) => number) =>
     Array.from({ length: q }, (_, c) => Array.from({ length: q }, (_, k) => f(c, k)))
@@ -139,7 +177,7 @@ function distanceFor(
     return (n) =>
       square((c, k) => {
         const [lo, hi] = c < k ? [c, k] : [k, c]
-        return (sum(n.slice(lo, hi + 1)) - (n[c]! + n[k]!) / 2) ** 2
+        return (sum(n, lo, hi + 1) - (n[c]! + n[k]!) / 2) ** 2
       })
   }
   const fixed = fixedDistances(metric, counts, square)
@@ -148,7 +186,7 @@ function distanceFor(
 
 function fixedDistances(
   metric: Exclude<AlphaMetric, 'ordinal'>,
-  counts: UnitCounts,
+  counts: Labelled,
   square: (f: (c: number, k: number) => number) => number[][],
 ): number[][] {
   if (metric === 'nominal') return square((c, k) => (c === k ? 0 : 1))
@@ -170,51 +208,25 @@ function fixedDistances(
   return square((c, k) => distance(sets[c]!, sets[k]!))
 }
 
-/**
- * Krippendorff's alpha from unit x category counts: alpha = 1 - D_o / D_e over the coincidence
- * matrix; units with fewer than two ratings carry no pairable value and drop out.
- * @example krippendorffAlphaFromCounts({ categories: ['a', 'b'], rows: [[2, 0], [1, 1]] }).value
- */
-export function krippendorffAlphaFromCounts(
-  counts: UnitCounts,
-  metric: AlphaMetric = 'nominal',
-): KrippendorffAlpha {
-  const units = sparseUnits(counts.rows)
-  const rated = counts.rows.filter((row) => sum(row) > 0).length
-  const alpha = alphaOf(units, counts.categories, metric, distanceFor(metric, counts))
-  return { ...alpha, droppedUnits: rated - units.length }
-}
+type AlphaValue = Pick<
+  KrippendorffAlpha,
+  'value' | 'observedDisagreement' | 'expectedDisagreement' | 'reason'
+>
 
-function alphaOf(
-  units: readonly SparseUnit[],
-  categories: readonly string[],
-  metric: AlphaMetric,
-  distance: (marginals: readonly number[]) => number[][],
-): Omit<KrippendorffAlpha, 'droppedUnits'> {
-  const q = categories.length
-  const coincidence = coincidences(units, q)
-  // n_c = row sums of o_ck, summed from the integer counts so they stay exact.
-  const marginals = new Array<number>(q).fill(0)
-  for (const { entries } of units) for (const [c, nc] of entries) marginals[c]! += nc
+/** alpha = 1 - D_o / D_e from the coincidences o (row-major) and the marginals n_c. */
+function alphaOfCoincidences(
+  o: Float64Array,
+  marginals: Float64Array,
+  distance: Distance,
+): AlphaValue {
+  const q = marginals.length
   const n = sum(marginals)
-  const base = {
-    metric,
-    pairableUnits: units.length,
-    pairableValues: n,
-    categories: [...categories],
-    marginals,
-    coincidence,
-  }
-  if (units.length === 0) {
-    const reason = 'no unit has two or more ratings, so there are no pairable values'
-    return { ...base, value: null, observedDisagreement: null, expectedDisagreement: null, reason }
-  }
   const delta = distance(marginals)
   let observed = 0
   let expected = 0
   for (let c = 0; c < q; c++) {
     for (let k = 0; k < q; k++) {
-      observed += coincidence[c]![k]! * delta[c]![k]!
+      observed += o[c * q + k]! * delta[c]![k]!
       expected += marginals[c]! * marginals[k]! * delta[c]![k]!
     }
   }
@@ -223,10 +235,89 @@ function alphaOf(
   if (expectedDisagreement === 0) {
     const reason =
       'expected disagreement is 0 (every pairable value is the same), so alpha is 0/0 and undefined'
-    return { ...base, value: null, observedDisagreement, expectedDisagreement, reason }
+    return { value: null, observedDisagreement, expectedDisagreement, reason }
   }
   const value = 1 - observedDisagreement / expectedDisagreement
-  return { ...base, value, observedDisagreement, expectedDisagreement, reason: null }
+  return { value, observedDisagreement, expectedDisagreement, reason: null }
+}
+
+/**
+ * What alpha needs from unit x category counts: the coincidences o_ck (q x q, row-major), the
+ * marginals n_c, and how many units are pairable (two or more ratings) or rated only once.
+ */
+export type Coincidences = {
+  readonly q: number
+  readonly o: Float64Array
+  readonly marginals: Float64Array
+  readonly pairableUnits: number
+  readonly droppedUnits: number
+}
+
+/** The coincidences of counts, summed unit by unit in order. */
+export function coincidencesOf(counts: CountMatrix): Coincidences {
+  const { q } = counts
+  const { pairable, rated } = pairableUnits(counts)
+  const o = new Float64Array(q * q)
+  // n_c = row sums of o_ck, summed from the integer counts so they stay exact.
+  const marginals = new Float64Array(q)
+  for (const u of pairable) addUnit(counts, u, 1, o, marginals)
+  return { q, o, marginals, pairableUnits: pairable.length, droppedUnits: rated - pairable.length }
+}
+
+/**
+ * The coincidences once categories are merged, category k becoming map[k] (< width). Both o and
+ * the marginals just add up: n_uv (n_uw - [v = w]) is the sum of n_uc (n_uk - [c = k]) over the c
+ * merged into v and the k into w. So a coarser view (one code's presence, say) needs no pass over
+ * the units; the sums are regrouped, which can move the last bit when a term is not a multiple
+ * of 1/2 (units with four or more ratings).
+ */
+export function mergeCoincidences(c: Coincidences, map: Int32Array, width: number): Coincidences {
+  const o = new Float64Array(width * width)
+  const marginals = new Float64Array(width)
+  for (let k = 0; k < c.q; k++) {
+    marginals[map[k]!]! += c.marginals[k]!
+    for (let l = 0; l < c.q; l++) o[map[k]! * width + map[l]!]! += c.o[k * c.q + l]!
+  }
+  return { ...c, q: width, o, marginals }
+}
+
+/** Krippendorff's alpha from coincidences over the given categories. */
+export function alphaFromCoincidences(
+  c: Coincidences,
+  labelled: Labelled,
+  metric: AlphaMetric = 'nominal',
+): KrippendorffAlpha {
+  const { q, o, marginals } = c
+  // Built first: a metric that does not fit the categories fails even without pairable units.
+  const distance = distanceFor(metric, labelled)
+  const base = {
+    metric,
+    pairableUnits: c.pairableUnits,
+    pairableValues: sum(marginals),
+    categories: [...labelled.categories],
+    marginals: [...marginals],
+    coincidence: Array.from({ length: q }, (_, k) => [...o.subarray(k * q, (k + 1) * q)]),
+  }
+  const dropped = { droppedUnits: c.droppedUnits }
+  if (c.pairableUnits === 0) {
+    const reason = 'no unit has two or more ratings, so there are no pairable values'
+    const none = { value: null, observedDisagreement: null, expectedDisagreement: null, reason }
+    return { ...base, ...none, ...dropped }
+  }
+  return { ...base, ...alphaOfCoincidences(o, marginals, distance), ...dropped }
+}
+
+/**
+ * Krippendorff's alpha from unit x category counts: alpha = 1 - D_o / D_e over the coincidence
+ * matrix; units with fewer than two ratings carry no pairable value and drop out.
+ * @example krippendorffAlphaFromCounts({ categories: ['a', 'b'], rows: [[2, 0], [1, 1]] }).value
+ */
+export function krippendorffAlphaFromCounts(
+  counts: UnitCounts | UnitMatrix,
+  metric: AlphaMetric = 'nominal',
+): KrippendorffAlpha {
+  const matrix = asUnitMatrix(counts)
+  return alphaFromCoincidences(coincidencesOf(matrix), matrix, metric)
 }
 
 /**
@@ -239,7 +330,8 @@ export function krippendorffAlpha(
   ratings: readonly Rating[],
   options: AlphaOptions = {},
 ): KrippendorffAlpha {
-  const counts = unitCounts(buildRatingTable(ratings, options.coders), options.categories)
+  const index = indexRatings(ratings, options.coders)
+  const counts = viewCounts(index, categoryView(index, options.categories))
   return krippendorffAlphaFromCounts(counts, options.metric)
 }
 
@@ -249,22 +341,41 @@ export function krippendorffAlpha(
  * where alpha is undefined (e.g. all one category) are skipped and counted.
  * @example bootstrapAlpha(counts, { resamples: 1000, seed: 1 }).ci95 // [0.61, 0.83]
  */
-export function bootstrapAlpha(counts: UnitCounts, options: BootstrapOptions = {}): AlphaInterval {
+export function bootstrapAlpha(
+  counts: UnitCounts | UnitMatrix,
+  options: BootstrapOptions = {},
+): AlphaInterval {
   const { metric = 'nominal', resamples = 1000, seed = DEFAULT_SEED } = options
   if (!Number.isInteger(resamples) || resamples < 1) {
     throw new Error(`bootstrap resamples must be a positive integer, got ${resamples}`)
   }
-  const units = sparseUnits(counts.rows)
+  const matrix = asUnitMatrix(counts)
+  const { pairable } = pairableUnits(matrix)
   const base = { resamples, seed }
-  if (units.length === 0) {
+  if (pairable.length === 0) {
     return { ...base, ci95: null, valid: 0, reason: 'no unit has two or more ratings' }
   }
-  const distance = distanceFor(metric, counts)
+  const distance = distanceFor(metric, matrix)
   const random = mulberry32(seed)
+  const { patternOf, representative } = rowPatterns(matrix, pairable)
+  const size = pairable.length
+  const drawn = new Float64Array(representative.length)
+  const o = new Float64Array(matrix.q * matrix.q)
+  const marginals = new Float64Array(matrix.q)
   const values: number[] = []
   for (let b = 0; b < resamples; b++) {
-    const sample = units.map(() => units[Math.floor(random() * units.length)]!)
-    const alpha = alphaOf(sample, counts.categories, metric, distance).value
+    // The draws of resampling the pairable units one by one, with replacement; only how often
+    // each distinct row came up matters, so a resample is O(units) without touching the rows.
+    // (Adding times x term is exact for 2 or 3 ratings per unit, where every term is a multiple
+    // of 1/2; otherwise it can differ from adding term after term in the last bit.)
+    drawn.fill(0)
+    for (let i = 0; i < size; i++) drawn[patternOf[Math.floor(random() * size)]!]! += 1
+    o.fill(0)
+    marginals.fill(0)
+    drawn.forEach((times, p) => {
+      if (times > 0) addUnit(matrix, representative[p]!, times, o, marginals)
+    })
+    const alpha = alphaOfCoincidences(o, marginals, distance).value
     if (alpha !== null) values.push(alpha)
   }
   if (values.length === 0) {

@@ -1,7 +1,12 @@
 /**
- * @module Agreement data model: ratings (unit x rater -> code set) normalized into a table, the
- * one pair enumeration every pair-based statistic uses, and unit x category counts.
+ * @module Agreement data model: ratings (unit x rater -> code set) normalized into a table (built
+ * from the interned index the statistics use), its rating pairs, and unit x category counts,
+ * as rows or as a compressed CountMatrix.
  */
+import type { RatingIndex } from './agreement-index'
+import { categoryView, indexRatings, viewCounts } from './agreement-index'
+
+export { categoryOf, compareLabels, sameCodes, SET_SEPARATOR, sortLabels } from './agreement-labels'
 
 /** One rater's codes for one unit; codes: one or more (multi-label). */
 export type Rating = { unit: string; rater: string; codes: readonly string[] }
@@ -38,41 +43,26 @@ export type RatingPair = {
   readonly codes: readonly [readonly string[], readonly string[]]
 }
 
-/** Joins the codes of a multi-label set into one category label. */
-export const SET_SEPARATOR = ' + '
-
-const numeric = /^-?\d+(\.\d+)?$/
-
 /**
- * Deterministic, locale-free label order: numbers by value, then everything else by code unit.
- * @example ['10', '2', 'b', 'a'].sort(compareLabels) // ['2', '10', 'a', 'b']
+ * Unit x category counts kept by their non-zero entries (compressed rows): what the count-based
+ * statistics read, so a pass costs O(entries), at most one per rating, not O(units x categories).
  */
-export function compareLabels(a: string, b: string): number {
-  const an = numeric.test(a)
-  const bn = numeric.test(b)
-  if (an && bn && Number(a) !== Number(b)) return Number(a) - Number(b)
-  if (an !== bn) return an ? -1 : 1
-  return a < b ? -1 : a > b ? 1 : 0
+export type CountMatrix = {
+  readonly units: number
+  /** Categories (columns). */
+  readonly q: number
+  /** Unit u's entries are start[u] .. start[u + 1] - 1, in column order. */
+  readonly start: Int32Array
+  readonly column: Int32Array
+  /** The (non-zero) count of each entry. */
+  readonly count: Float64Array
 }
 
-/** Distinct labels in label order. */
-export function sortLabels(labels: Iterable<string>): string[] {
-  return [...new Set(labels)].sort(compareLabels)
-}
+/** UnitCounts as a CountMatrix (q = categories.length). */
+export type UnitMatrix = CountMatrix & Omit<UnitCounts, 'rows'>
 
-/**
- * The single category a code set stands for when a statistic needs one value per rating
- * (Cohen, Fleiss, Gwet, nominal alpha, confusion matrices): the sorted codes, joined.
- * @example categoryOf(['b', 'a']) // 'a + b'
- */
-export function categoryOf(codes: readonly string[]): string {
-  return sortLabels(codes).join(SET_SEPARATOR)
-}
-
-/** True when both code sets hold the same codes. */
-export function sameCodes(a: readonly string[], b: readonly string[]): boolean {
-  return categoryOf(a) === categoryOf(b)
-}
+// The index behind each table built here, so counting a table does not intern it again.
+const tableIndex = new WeakMap<RatingTable, RatingIndex>()
 
 /**
  * Normalises ratings; `coders` restricts (and fixes) the coder list.
@@ -82,39 +72,18 @@ export function buildRatingTable(
   ratings: readonly Rating[],
   coders?: readonly string[],
 ): RatingTable {
-  const wanted = coders ? new Set(coders) : null
-  const merged = new Map<string, Map<string, Set<string>>>()
-  for (const { unit, rater, codes } of ratings) {
-    if (wanted && !wanted.has(rater)) continue
-    // Empty strings are no code: a rating that only holds them is missing.
-    const kept = codes.filter((c) => c !== '')
-    if (kept.length === 0) continue
-    const byCoder = merged.get(unit) ?? new Map<string, Set<string>>()
-    merged.set(unit, byCoder)
-    const set = byCoder.get(rater) ?? new Set<string>()
-    byCoder.set(rater, set)
-    for (const c of kept) set.add(c)
-  }
-  const cells = new Map<string, Map<string, readonly string[]>>()
-  const allCoders = new Set<string>(coders ?? [])
-  const allCodes = new Set<string>()
-  for (const unit of sortLabels(merged.keys())) {
-    const byCoder = merged.get(unit)!
+  const index = indexRatings(ratings, coders)
+  const cells = new Map<string, ReadonlyMap<string, readonly string[]>>()
+  index.units.forEach((unit, u) => {
     const row = new Map<string, readonly string[]>()
-    for (const coder of sortLabels(byCoder.keys())) {
-      const codes = sortLabels(byCoder.get(coder)!)
-      row.set(coder, codes)
-      allCoders.add(coder)
-      for (const c of codes) allCodes.add(c)
+    for (let cell = index.start[u]!; cell < index.start[u + 1]!; cell++) {
+      row.set(index.coders[index.cellCoder[cell]!]!, index.sets[index.cellSet[cell]!]!)
     }
     cells.set(unit, row)
-  }
-  return {
-    units: [...cells.keys()],
-    coders: sortLabels(allCoders),
-    codes: sortLabels(allCodes),
-    cells,
-  }
+  })
+  const table = { units: index.units, coders: index.coders, codes: index.codes, cells }
+  tableIndex.set(table, index)
+  return table
 }
 
 /**
@@ -131,7 +100,8 @@ export function coderPairs(coders: readonly string[]): [string, string][] {
 
 /**
  * Every pairable pair of ratings: for each unit, each unordered pair of coders who both rated it.
- * The one enumeration behind percent agreement, pairwise statistics and disagreements.
+ * The pairs percent agreement, the pairwise statistics and disagreements are about (they tally
+ * them from the index).
  */
 export function ratingPairs(table: RatingTable): RatingPair[] {
   const pairs: RatingPair[] = []
@@ -150,21 +120,55 @@ export function ratingPairs(table: RatingTable): RatingPair[] {
  * @example unitCounts(table).rows[0] // [2, 1]: two coders chose the first category, one the second
  */
 export function unitCounts(table: RatingTable, categories?: readonly string[]): UnitCounts {
-  const setsByCategory = new Map<string, readonly string[]>()
-  for (const row of table.cells.values()) {
-    for (const codes of row.values()) setsByCategory.set(categoryOf(codes), codes)
-  }
-  const order = categories ? [...categories] : sortLabels(setsByCategory.keys())
-  const missing = [...setsByCategory.keys()].filter((c) => !order.includes(c))
-  if (missing.length > 0) throw new Error(`categories not in the given list: ${missing.join(', ')}`)
-  const index = new Map(order.map((c, i) => [c, i]))
-  const rows = [...table.cells.values()].map((row) => {
-    const counts = order.map(() => 0)
-    for (const codes of row.values()) counts[index.get(categoryOf(codes))!]! += 1
-    return counts
+  const index = tableIndex.get(table) ?? indexRatings(ratingsOf(table), table.coders)
+  const counts = viewCounts(index, categoryView(index, categories))
+  const rows = Array.from({ length: counts.units }, (_, u) => {
+    const row = new Array<number>(counts.q).fill(0)
+    for (let e = counts.start[u]!; e < counts.start[u + 1]!; e++) {
+      row[counts.column[e]!] = counts.count[e]!
+    }
+    return row
   })
-  const sets = order.map((c) => setsByCategory.get(c) ?? [c])
-  return { categories: order, rows, sets }
+  return { categories: counts.categories, rows, sets: counts.sets ?? [] }
+}
+
+/** A table's cells back as ratings. */
+function ratingsOf(table: RatingTable): Rating[] {
+  return [...table.cells].flatMap(([unit, row]) =>
+    [...row].map(([rater, codes]) => ({ unit, rater, codes })),
+  )
+}
+
+/** Rows of counts as a CountMatrix; every row must have q entries. */
+export function countMatrix(rows: readonly (readonly number[])[], q = rows[0]?.length ?? 0) {
+  const start = new Int32Array(rows.length + 1)
+  rows.forEach((row, u) => {
+    if (row.length !== q) throw new Error(`count row ${u} has ${row.length} entries, not ${q}`)
+    start[u + 1] = start[u]! + row.filter((n) => n !== 0).length
+  })
+  const column = new Int32Array(start[rows.length]!)
+  const count = new Float64Array(column.length)
+  rows.forEach((row, u) => {
+    let entry = start[u]!
+    row.forEach((n, k) => {
+      if (n === 0) return
+      column[entry] = k
+      count[entry++] = n
+    })
+  })
+  return { units: rows.length, q, start, column, count } satisfies CountMatrix
+}
+
+/** Counts as a CountMatrix, converting rows once. */
+export function asCountMatrix(counts: readonly (readonly number[])[] | CountMatrix): CountMatrix {
+  return 'start' in counts ? counts : countMatrix(counts)
+}
+
+/** UnitCounts as a UnitMatrix, converting rows once. */
+export function asUnitMatrix(counts: UnitCounts | UnitMatrix): UnitMatrix {
+  if (!('rows' in counts)) return counts
+  const { rows, ...labels } = counts
+  return { ...countMatrix(rows, labels.categories.length), ...labels }
 }
 
 /** Each (unit, rater) as present/absent for one code: the per-code binary view. */

@@ -3,11 +3,14 @@
  * its generalization to missing ratings, Gwet's AC1, Brennan-Prediger and Conger's kappa, in
  * the formulas of Gwet (2014, Handbook of Inter-Rater Reliability) as implemented by irrCAC.
  */
-import type { Rating, RatingTable } from './agreement-data'
-import { buildRatingTable, categoryOf, unitCounts } from './agreement-data'
+import type { CountMatrix, Rating } from './agreement-data'
+import { asCountMatrix } from './agreement-data'
+import type { CellView, RatingIndex } from './agreement-index'
+import { categoryView, indexRatings, viewCounts } from './agreement-index'
 import { sum } from './agreement-math'
 
-type Counts = readonly (readonly number[])[]
+/** Unit x category counts: rows, or the same as a CountMatrix. */
+type Counts = readonly (readonly number[])[] | CountMatrix
 
 /** A chance-corrected coefficient (pa - pe) / (1 - pe). */
 export type ChanceCorrected = {
@@ -41,32 +44,81 @@ export type CountOptions = { coders?: readonly string[]; categories?: readonly s
 
 /** What every count-based coefficient shares: units with ratings, pa and category shares. */
 type Core = {
-  rows: Counts
-  /** Ratings per unit. */
-  r: number[]
+  counts: CountMatrix
+  /** Rows of the units with >= 1 rating. */
+  kept: Int32Array
+  /** Ratings per kept unit. */
+  r: Float64Array
   /** Units with >= 1 rating, and with >= 2. */
   n: number
   n2: number
-  /** Per-unit share of agreeing pairs (0 for single-rating units). */
-  paI: number[]
+  /** Per kept unit, its share of agreeing pairs (0 for single-rating units). */
+  paI: Float64Array
   pa: number | null
   /** pi_k: mean over units of the share of the unit's ratings in category k. */
   pi: number[]
 }
 
-function core(counts: Counts): Core {
-  const rows = counts.filter((row) => sum(row) > 0)
-  const r = rows.map((row) => sum(row))
-  const paI = rows.map((row, i) => {
-    const ri = r[i]!
-    return ri < 2 ? 0 : sum(row.map((c) => c * (c - 1))) / (ri * (ri - 1))
-  })
-  const n2 = r.filter((ri) => ri >= 2).length
-  const q = counts[0]?.length ?? 0
-  const pi = Array.from({ length: q }, (_, k) =>
-    rows.length === 0 ? 0 : sum(rows.map((row, i) => row[k]! / r[i]!)) / rows.length,
-  )
-  return { rows, r, n: rows.length, n2, paI, pa: n2 === 0 ? null : sum(paI) / n2, pi }
+// Fleiss, its generalization and AC1 of one report read the same counts: their core is shared.
+const cores = new WeakMap<CountMatrix, Core>()
+
+function core(given: Counts): Core {
+  const counts = asCountMatrix(given)
+  const cached = cores.get(counts)
+  if (cached) return cached
+  const computed = coreOf(counts)
+  cores.set(counts, computed)
+  return computed
+}
+
+function coreOf(counts: CountMatrix): Core {
+  const { q, start, column, count } = counts
+  const kept = new Int32Array(counts.units)
+  const r = new Float64Array(counts.units)
+  const paI = new Float64Array(counts.units)
+  const piSums = new Float64Array(q)
+  let n = 0
+  let n2 = 0
+  for (let u = 0; u < counts.units; u++) {
+    const ri = sum(count, start[u]!, start[u + 1]!)
+    if (!(ri > 0)) continue
+    // Only non-zero counts are stored; the zeros would add nothing (x + 0 = x) to these sums.
+    let same = 0
+    for (let e = start[u]!; e < start[u + 1]!; e++) {
+      same += count[e]! * (count[e]! - 1)
+      piSums[column[e]!]! += count[e]! / ri
+    }
+    kept[n] = u
+    r[n] = ri
+    paI[n++] = ri < 2 ? 0 : same / (ri * (ri - 1))
+    if (ri >= 2) n2++
+  }
+  const pi = [...piSums].map((total) => (n === 0 ? 0 : total / n))
+  const pa = n2 === 0 ? null : sum(paI, 0, n) / n2
+  return {
+    counts,
+    kept: kept.subarray(0, n),
+    r: r.subarray(0, n),
+    n,
+    n2,
+    paI: paI.subarray(0, n),
+    pa,
+    pi,
+  }
+}
+
+/** sum_k x_uk w_k over each kept unit's row, divided by its ratings: the units' shares in pe. */
+function unitShares(c: Core, w: readonly number[]): Float64Array {
+  const { start, column, count } = c.counts
+  const shares = new Float64Array(c.n)
+  for (let i = 0; i < c.n; i++) {
+    let total = 0
+    for (let e = start[c.kept[i]!]!; e < start[c.kept[i]! + 1]!; e++) {
+      total += count[e]! * w[column[e]!]!
+    }
+    shares[i] = total / c.r[i]!
+  }
+  return shares
 }
 
 const noPairs = 'no unit has two or more ratings'
@@ -79,7 +131,7 @@ function undefinedResult(reason: string, pa: number | null = null, pe: number | 
  * Gwet's linearized variance of a coefficient: each unit's contribution, corrected for the
  * estimated chance agreement. `peI` is each unit's share in pe.
  */
-function linearizedSe(c: Core, value: number, pe: number, peI: readonly number[]): number | null {
+function linearizedSe(c: Core, value: number, pe: number, peI: Float64Array): number | null {
   if (c.n < 2) return null
   const terms = c.r.map((ri, i) => {
     const own = ((c.n / c.n2) * (c.paI[i]! - (ri >= 2 ? pe : 0))) / (1 - pe)
@@ -88,8 +140,9 @@ function linearizedSe(c: Core, value: number, pe: number, peI: readonly number[]
   return Math.sqrt(sum(terms.map((t) => (t - value) ** 2)) / (c.n * (c.n - 1)))
 }
 
-function countsOf(ratings: readonly Rating[], options: CountOptions): Counts {
-  return unitCounts(buildRatingTable(ratings, options.coders), options.categories).rows
+function countsOf(ratings: readonly Rating[], options: CountOptions): CountMatrix {
+  const index = indexRatings(ratings, options.coders)
+  return viewCounts(index, categoryView(index, options.categories))
 }
 
 /**
@@ -99,8 +152,11 @@ function countsOf(ratings: readonly Rating[], options: CountOptions): Counts {
  */
 export function fleissKappaFromCounts(counts: Counts): FleissKappa {
   const c = core(counts)
-  const sizes = [...new Set(c.r)]
-  const base = { raters: sizes.length === 1 ? sizes[0]! : null, units: c.n, pI: c.paI, pJ: c.pi }
+  // A loop, not Math.min(...r): hundreds of thousands of arguments overflow the stack.
+  const fewest = c.r.reduce((a, b) => Math.min(a, b), Infinity)
+  const most = c.r.reduce((a, b) => Math.max(a, b), -Infinity)
+  const raters = c.n > 0 && fewest === most ? fewest : null
+  const base = { raters, units: c.n, pI: [...c.paI], pJ: [...c.pi] }
   const fail = (reason: string, pe: number | null = null) => ({
     ...base,
     ...undefinedResult(reason, c.pa, pe),
@@ -108,9 +164,9 @@ export function fleissKappaFromCounts(counts: Counts): FleissKappa {
     z: null,
   })
   if (c.n === 0) return fail('no ratings')
-  if (sizes.length > 1) {
+  if (raters === null) {
     const reason =
-      `units have between ${Math.min(...sizes)} and ${Math.max(...sizes)} ratings; ` +
+      `units have between ${fewest} and ${most} ratings; ` +
       "Fleiss' kappa needs the same number of ratings per unit (fleiss_kappa_generalized " +
       'handles missing ratings)'
     return fail(reason)
@@ -155,7 +211,7 @@ export function fleissKappaGeneralizedFromCounts(counts: Counts): ChanceCorrecte
     return { ...undefinedResult(reason, c.pa, pe), se: null }
   }
   const value = (c.pa - pe) / (1 - pe)
-  const peI = c.rows.map((row, i) => sum(row.map((x, k) => x * c.pi[k]!)) / c.r[i]!)
+  const peI = unitShares(c, c.pi)
   return { value, pa: c.pa, pe, reason: null, se: linearizedSe(c, value, pe, peI) }
 }
 
@@ -182,7 +238,7 @@ export function gwetAc1FromCounts(counts: Counts): ChanceCorrectedWithSe {
   }
   const pe = sum(c.pi.map((p) => p * (1 - p))) / (q - 1)
   const value = (c.pa - pe) / (1 - pe)
-  const peI = c.rows.map((row, i) => sum(row.map((x, k) => x * (1 - c.pi[k]!))) / c.r[i]! / (q - 1))
+  const peI = unitShares(c, c.pi.map((p) => 1 - p)).map((share) => share / (q - 1))
   return { value, pa: c.pa, pe, reason: null, se: linearizedSe(c, value, pe, peI) }
 }
 
@@ -226,12 +282,12 @@ export function congerKappa(
   ratings: readonly Rating[],
   options: CountOptions = {},
 ): ChanceCorrected {
-  const table = buildRatingTable(ratings, options.coders)
-  const counts = unitCounts(table, options.categories)
-  const c = core(counts.rows)
+  const index = indexRatings(ratings, options.coders)
+  const view = categoryView(index, options.categories)
+  const counts = viewCounts(index, view)
+  const c = core(counts)
   if (c.pa === null) return undefinedResult(noPairs)
-  const index = new Map(counts.categories.map((cat, k) => [cat, k]))
-  const shares = coderShares(table, index)
+  const shares = coderShares(index, view)
   const r = shares.length
   const pe = sum(
     counts.categories.map((_, k) => {
@@ -246,17 +302,13 @@ export function congerKappa(
 }
 
 /** Each coder's share of ratings per category, over the units that coder rated. */
-function coderShares(
-  table: RatingTable,
-  index: ReadonlyMap<string, number>,
-): number[][] {
-  const byCoder = new Map<string, number[]>()
-  for (const row of table.cells.values()) {
-    for (const [coder, codes] of row) {
-      const counts = byCoder.get(coder) ?? [...index.keys()].map(() => 0)
-      byCoder.set(coder, counts)
-      counts[index.get(categoryOf(codes))!]! += 1
-    }
-  }
+function coderShares(index: RatingIndex, view: CellView): number[][] {
+  // Coders in order of their first rating in table order, the order the shares are averaged in.
+  const byCoder = new Map<number, number[]>()
+  index.cellCoder.forEach((coder, cell) => {
+    const counts = byCoder.get(coder) ?? view.labels.map(() => 0)
+    byCoder.set(coder, counts)
+    counts[view.valueOfSet[index.cellSet[cell]!]!]! += 1
+  })
   return [...byCoder.values()].map((counts) => counts.map((x) => x / sum(counts)))
 }

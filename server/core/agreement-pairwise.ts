@@ -3,7 +3,10 @@
  * weighted, with asymptotic standard errors) and Scott's pi.
  */
 import type { Rating } from './agreement-data'
-import { buildRatingTable, categoryOf, coderPairs, ratingPairs, sortLabels } from './agreement-data'
+import { coderPairs } from './agreement-data'
+import type { CellView, RatingIndex } from './agreement-index'
+import { categoryView, indexRatings, pairTables } from './agreement-index'
+import { categoryOf, compareLabels } from './agreement-labels'
 import { normalSf, sum, Z_975 } from './agreement-math'
 
 /** Share of agreeing rating pairs. */
@@ -89,12 +92,43 @@ export function percentAgreement(
   ratings: readonly Rating[],
   options: { coders?: readonly string[] } = {},
 ): PercentAgreement {
-  const pairs = ratingPairs(buildRatingTable(ratings, options.coders))
-  const agreeing = pairs.filter((p) => categoryOf(p.codes[0]) === categoryOf(p.codes[1])).length
-  if (pairs.length === 0) {
+  const index = indexRatings(ratings, options.coders)
+  return pooledAgreement(pairConfusions(index, categoryView(index)))
+}
+
+/**
+ * Percent agreement pooled over every coder pair's confusion matrix: their cells are exactly the
+ * pairable rating pairs, their diagonals the agreeing ones.
+ */
+export function pooledAgreement(matrices: readonly ConfusionMatrix[]): PercentAgreement {
+  let pairs = 0
+  let agreeing = 0
+  for (const { matrix, n } of matrices) {
+    pairs += n
+    matrix.forEach((row, i) => (agreeing += row[i]!))
+  }
+  if (pairs === 0) {
     return { value: null, pairs: 0, agreeing: 0, reason: 'no unit was rated by two coders' }
   }
-  return { value: agreeing / pairs.length, pairs: pairs.length, agreeing, reason: null }
+  return { value: agreeing / pairs, pairs, agreeing, reason: null }
+}
+
+/**
+ * Confusion matrices of every coder pair of an index (coderPairs order, rows = first coder), with
+ * no pass over the units (see pairTables). Labels are those the pair used, in the view's order,
+ * unless the view's labels are fixed.
+ */
+export function pairConfusions(index: RatingIndex, view: CellView): ConfusionMatrix[] {
+  const tables = pairTables(index, view)
+  const width = view.labels.length
+  return coderPairs(index.coders).map((coders, p) => {
+    const table = tables[p] ?? new Int32Array(width * width)
+    const cell = (i: number, j: number) => table[i * width + j]!
+    const all = view.labels.map((_, i) => i)
+    const used = view.fixed ? all : all.filter((i) => all.some((j) => cell(i, j) + cell(j, i) > 0))
+    const matrix = used.map((i) => used.map((j) => cell(i, j)))
+    return { coders, labels: used.map((i) => view.labels[i]!), matrix, n: sum(table) }
+  })
 }
 
 /**
@@ -109,22 +143,26 @@ export function confusionMatrix(
   options: PairOptions = {},
 ): ConfusionMatrix {
   if (coderA === coderB) throw new Error('a confusion matrix needs two different coders')
-  const pairs = ratingPairs(buildRatingTable(ratings, [coderA, coderB]))
-  // ratingPairs orders each pair by label; put coderA's codes first whatever the names.
-  const flip = coderA !== sortLabels([coderA, coderB])[0]
-  const oriented = pairs.map(({ codes: [x, y] }): [string, string] =>
-    flip ? [categoryOf(y), categoryOf(x)] : [categoryOf(x), categoryOf(y)],
-  )
-  const labels = options.categories ? [...options.categories] : sortLabels(oriented.flat())
-  const index = new Map(labels.map((l, i) => [l, i]))
-  const matrix = labels.map(() => labels.map(() => 0))
-  for (const [x, y] of oriented) {
-    const i = index.get(x)
-    const j = index.get(y)
-    if (i === undefined || j === undefined) throw new Error(`category not in list: ${x} / ${y}`)
-    matrix[i]![j]! += 1
+  const index = indexRatings(ratings, [coderA, coderB])
+  const view = categoryView(index, options.categories)
+  // The index orders the pair by label; put coderA's codes first whatever the names.
+  const flip = compareLabels(coderA, coderB) > 0
+  if (view.valueOfSet.includes(-1)) checkListed(index, view, flip)
+  const [m] = pairConfusions(index, view)
+  const matrix = flip ? m!.labels.map((_, j) => m!.matrix.map((row) => row[j]!)) : m!.matrix
+  return { coders: [coderA, coderB], labels: m!.labels, matrix, n: m!.n }
+}
+
+/** Throws for the first unit both coders rated with a category missing from the fixed list. */
+function checkListed(index: RatingIndex, view: CellView, flip: boolean): void {
+  const { start, cellSet } = index
+  for (let u = 0; u < index.units.length; u++) {
+    if (start[u + 1]! - start[u]! < 2) continue
+    const sets = [cellSet[start[u]!]!, cellSet[start[u]! + 1]!]
+    if (sets.every((set) => view.valueOfSet[set]! >= 0)) continue
+    const [x, y] = (flip ? sets.reverse() : sets).map((set) => categoryOf(index.sets[set]!))
+    throw new Error(`category not in list: ${x} / ${y}`)
   }
-  return { coders: [coderA, coderB], labels, matrix, n: oriented.length }
 }
 
 /**
@@ -276,16 +314,13 @@ export function pairwiseAgreement(
   ratings: readonly Rating[],
   options: { coders?: readonly string[] } = {},
 ): PairAgreement[] {
-  const { coders } = buildRatingTable(ratings, options.coders)
-  return coderPairs(coders).map(([a, b]) => {
-    const k = cohenKappa(ratings, a, b)
-    return {
-      coders: [a, b],
-      n: k.n,
-      // Unweighted po is the share of shared units on which the two code sets are identical.
-      percentAgreement: k.po,
-      cohenKappa: k.value,
-      reason: k.reason,
-    }
-  })
+  const index = indexRatings(ratings, options.coders)
+  return pairConfusions(index, categoryView(index)).map(pairAgreement)
+}
+
+/** The pairwise row of one confusion matrix. */
+export function pairAgreement({ coders, matrix }: ConfusionMatrix): PairAgreement {
+  const k = cohenKappaFromTable(matrix)
+  // Unweighted po is the share of shared units on which the two code sets are identical.
+  return { coders, n: k.n, percentAgreement: k.po, cohenKappa: k.value, reason: k.reason }
 }

@@ -11,30 +11,35 @@
  * agreement looks at each code as present/absent. Undefined values are null with a reason, never
  * a made-up 1.0. Machine raters (e.g. 'llm') are raters like any other.
  */
-import type { Rating, RatingTable } from './agreement-data'
+import type { Rating } from './agreement-data'
 import type { AlphaInterval, AlphaMetric } from './agreement-alpha'
+import type { CellView, RatingIndex } from './agreement-index'
 import {
-  buildRatingTable,
-  presenceRatings,
-  ratingPairs,
-  sameCodes,
-  unitCounts,
-} from './agreement-data'
+  categoryView,
+  indexRatings,
+  presenceView,
+  ratingsPerSet,
+  setCounts,
+  viewCounts,
+} from './agreement-index'
 import {
+  alphaFromCoincidences,
   bootstrapAlpha,
+  coincidencesOf,
   DEFAULT_SEED,
-  krippendorffAlpha,
   krippendorffAlphaFromCounts,
+  mergeCoincidences,
 } from './agreement-alpha'
 import {
   fleissKappaFromCounts,
   fleissKappaGeneralizedFromCounts,
   gwetAc1FromCounts,
 } from './agreement-multi'
-import { confusionMatrix, pairwiseAgreement, percentAgreement } from './agreement-pairwise'
-import { meanOrNull } from './agreement-math'
+import { pairAgreement, pairConfusions, pooledAgreement } from './agreement-pairwise'
+import { meanOrNull, sum } from './agreement-math'
 
 export * from './agreement-data'
+export * from './agreement-index'
 export { mulberry32 } from './agreement-math'
 export * from './agreement-pairwise'
 export * from './agreement-multi'
@@ -121,16 +126,26 @@ export function perCodeAgreement(
   ratings: readonly Rating[],
   options: CoderOptions = {},
 ): CodeAgreement[] {
-  const table = buildRatingTable(ratings, options.coders)
-  return table.codes.map((code) => {
-    const binary = presenceRatings(table, code)
-    const present = binary.filter((r) => r.codes[0] === 'present').length
+  return perCodeOf(indexRatings(ratings, options.coders))
+}
+
+function perCodeOf(index: RatingIndex): CodeAgreement[] {
+  // A code's prevalence is a sum over code sets, not over every rating.
+  const perSet = ratingsPerSet(index)
+  // Each code's tables and coincidences are the code sets' ones, summed by presence of the code.
+  const bySet = coincidencesOf(setCounts(index))
+  return index.codes.map((code) => {
+    const view = presenceView(index, code)
+    const confusions = pairConfusions(index, view)
+    // The view's values are 0 (absent) and 1 (present).
+    const present = sum(perSet.map((n, set) => n * view.valueOfSet[set]!))
+    const coincidences = mergeCoincidences(bySet, view.valueOfSet, view.labels.length)
     return {
       code,
-      prevalence: present / binary.length,
-      percentAgreement: percentAgreement(binary).value,
-      cohenKappaMean: meanOrNull(pairwiseAgreement(binary).map((p) => p.cohenKappa)),
-      krippendorffAlpha: krippendorffAlpha(binary).value,
+      prevalence: present / index.cellSet.length,
+      percentAgreement: pooledAgreement(confusions).value,
+      cohenKappaMean: meanOrNull(confusions.map((m) => pairAgreement(m).cohenKappa)),
+      krippendorffAlpha: alphaFromCoincidences(coincidences, { categories: view.labels }).value,
     }
   })
 }
@@ -143,19 +158,26 @@ export function disagreements(
   ratings: readonly Rating[],
   options: CoderOptions = {},
 ): Disagreement[] {
-  const table = buildRatingTable(ratings, options.coders)
-  const units = new Set(
-    ratingPairs(table)
-      .filter((p) => !sameCodes(p.codes[0], p.codes[1]))
-      .map((p) => p.unit),
-  )
-  return table.units
-    .filter((unit) => units.has(unit))
-    .map((unit) => {
-      const row = table.cells.get(unit)!
-      const codes = Object.fromEntries([...row].map(([coder, set]) => [coder, [...set]]))
-      return { unit, codes }
-    })
+  const index = indexRatings(ratings, options.coders)
+  return disagreementsOf(index, categoryView(index))
+}
+
+function disagreementsOf(index: RatingIndex, view: CellView): Disagreement[] {
+  const { units, coders, sets, start, cellCoder, cellSet } = index
+  const category = (cell: number) => view.valueOfSet[cellSet[cell]!]!
+  const found: Disagreement[] = []
+  for (let u = 0; u < units.length; u++) {
+    // Sets agree pairwise exactly when they all have the first one's category.
+    let cell = start[u]! + 1
+    while (cell < start[u + 1]! && category(cell) === category(start[u]!)) cell++
+    if (cell === start[u + 1]!) continue
+    const entries: [string, string[]][] = []
+    for (let c = start[u]!; c < start[u + 1]!; c++) {
+      entries.push([coders[cellCoder[c]!]!, [...sets[cellSet[c]!]!]])
+    }
+    found.push({ unit: units[u]!, codes: Object.fromEntries(entries) })
+  }
+  return found
 }
 
 /**
@@ -167,33 +189,34 @@ export function agreementReport(
   options: AgreementOptions = {},
 ): AgreementReport {
   const { coders, bootstrapResamples = 1000, seed = DEFAULT_SEED, multiLabel = 'auto' } = options
-  const table = buildRatingTable(ratings, coders)
+  // Interned once: every statistic below reads this index (or tallies cached on it).
+  const index = indexRatings(ratings, coders)
+  const view = categoryView(index)
   const notes: string[] = []
   const note = (label: string, reason: string | null) => {
     if (reason) notes.push(`${label}: ${reason}`)
   }
-  if (table.coders.length < 2) notes.push('fewer than two coders: agreement is undefined')
+  if (index.coders.length < 2) notes.push('fewer than two coders: agreement is undefined')
 
-  const multiLabelRatings = [...table.cells.values()].flatMap((row) =>
-    [...row.values()].filter((codes) => codes.length > 1),
-  ).length
+  const perSet = ratingsPerSet(index)
+  const multiLabelRatings = sum(perSet.filter((_, set) => index.sets[set]!.length > 1))
   const metric: AlphaMetric =
     multiLabel === 'masi' || (multiLabel === 'auto' && multiLabelRatings > 0) ? 'masi' : 'nominal'
   notes.push(...conventionNotes(multiLabelRatings, metric))
-  notes.push(...missingDataNotes(table))
+  notes.push(...missingDataNotes(index))
 
-  const scope = { coders: table.coders }
-  const overall = percentAgreement(ratings, scope)
+  const confusions = pairConfusions(index, view)
+  const overall = pooledAgreement(confusions)
   note('percent_agreement', overall.reason)
-  const pairwise = pairwiseAgreement(ratings, scope)
+  const pairwise = confusions.map(pairAgreement)
   for (const p of pairwise) note(`cohen_kappa ${p.coders.join(' vs ')}`, p.reason)
 
-  const counts = unitCounts(table)
-  const fleiss = fleissKappaFromCounts(counts.rows)
+  const counts = viewCounts(index, view)
+  const fleiss = fleissKappaFromCounts(counts)
   note('fleiss_kappa', fleiss.reason)
-  const fleissGeneral = fleissKappaGeneralizedFromCounts(counts.rows)
+  const fleissGeneral = fleissKappaGeneralizedFromCounts(counts)
   note('fleiss_kappa_generalized', fleissGeneral.reason)
-  const gwet = gwetAc1FromCounts(counts.rows)
+  const gwet = gwetAc1FromCounts(counts)
   note('gwet_ac1', gwet.reason)
 
   const alpha = krippendorffAlphaFromCounts(counts, metric)
@@ -210,13 +233,13 @@ export function agreementReport(
       : bootstrapAlpha(counts, { metric, resamples: bootstrapResamples, seed })
   if (interval) notes.push(...intervalNotes(interval))
 
-  const perCode = perCodeAgreement(ratings, scope)
+  const perCode = perCodeOf(index)
   notes.push(...perCodeNotes(perCode))
 
   const report: AgreementReport = {
-    units: table.units.length,
-    coders: [...table.coders],
-    categories: table.codes.length,
+    units: index.units.length,
+    coders: [...index.coders],
+    categories: index.codes.length,
     multi_label: multiLabelRatings > 0,
     percent_agreement: overall.value,
     pairwise: pairwise.map((p) => ({
@@ -238,11 +261,12 @@ export function agreementReport(
       cohen_kappa_mean: c.cohenKappaMean,
       krippendorff_alpha: c.krippendorffAlpha,
     })),
-    confusion_matrices: pairwise.map(({ coders: [a, b] }) => {
-      const { coders: pair, labels, matrix } = confusionMatrix(ratings, a, b)
-      return { coders: pair, labels, matrix }
-    }),
-    disagreements: disagreements(ratings, scope),
+    confusion_matrices: confusions.map(({ coders: pair, labels, matrix }) => ({
+      coders: pair,
+      labels,
+      matrix,
+    })),
+    disagreements: disagreementsOf(index, view),
     bootstrap: { resamples: interval ? bootstrapResamples : 0, valid: interval?.valid ?? 0, seed },
     notes,
   }
@@ -267,11 +291,11 @@ function conventionNotes(multiLabelRatings: number, metric: AlphaMetric): string
   ]
 }
 
-function missingDataNotes(table: RatingTable): string[] {
-  const partial = table.units.filter((u) => table.cells.get(u)!.size < table.coders.length).length
-  if (partial === 0 || table.coders.length < 2) return []
+function missingDataNotes({ units, coders, start }: RatingIndex): string[] {
+  const partial = units.filter((_, u) => start[u + 1]! - start[u]! < coders.length).length
+  if (partial === 0 || coders.length < 2) return []
   return [
-    `${partial} of ${table.units.length} unit(s) were not rated by every coder: pairwise ` +
+    `${partial} of ${units.length} unit(s) were not rated by every coder: pairwise ` +
       'statistics use the units both coders rated; alpha, AC1 and the generalized Fleiss kappa ' +
       'use every available rating',
   ]
