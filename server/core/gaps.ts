@@ -8,6 +8,7 @@
  *   { platform: 'huggingface', repo: 'o/m', sha: 'b1', timestamp: '2023-01-05T08:00:00Z' },
  * ]) // [{ direction: 'GH->HF', days: 4, ... }]
  */
+import { quantile } from './similarity'
 import { dayNumber, utcDay } from './sync'
 
 export type Platform = 'github' | 'huggingface'
@@ -109,4 +110,45 @@ export function summarizeGroups(
   groups: Readonly<Record<string, readonly number[]>>,
 ): Record<string, GapSummary> {
   return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, summarizeGaps(v)]))
+}
+
+export type BoxStats = {
+  n: number
+  min: number
+  q1: number
+  median: number
+  q3: number
+  max: number
+  mean: number
+  /** Tukey's whiskers: the most extreme values within 1.5 IQR of the quartiles. */
+  lowerWhisker: number
+  upperWhisker: number
+  /** Values beyond the whiskers. */
+  outliers: number
+}
+
+/**
+ * Five-number summary for a box plot, quartiles by linear interpolation (type 7, as numpy),
+ * with Tukey's 1.5 IQR whiskers; null for no values.
+ * @example boxStats([0, 1, 2, 3, 100]) // { median: 2, q1: 1, q3: 3, upperWhisker: 3, outliers: 1, ... }
+ */
+export function boxStats(values: readonly number[]): BoxStats | null {
+  if (values.length === 0) return null
+  const xs = [...values].sort((a, b) => a - b)
+  const q1 = quantile(xs, 0.25)
+  const q3 = quantile(xs, 0.75)
+  const fence = 1.5 * (q3 - q1)
+  const inside = xs.filter((v) => v >= q1 - fence && v <= q3 + fence)
+  return {
+    n: xs.length,
+    min: xs[0]!,
+    q1,
+    median: quantile(xs, 0.5),
+    q3,
+    max: xs[xs.length - 1]!,
+    mean: xs.reduce((s, v) => s + v, 0) / xs.length,
+    lowerWhisker: inside[0] ?? q1,
+    upperWhisker: inside[inside.length - 1] ?? q3,
+    outliers: xs.length - inside.length,
+  }
 }

@@ -18,7 +18,6 @@ import { parseMonthDayYear, parseTimestamp } from './timestamps'
 // ---------------------------------------------------------------------------------------------
 
 const MS_PER_DAY = 86_400_000
-const bareDay = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /**
  * The UTC calendar day (`YYYY-MM-DD`) of a timestamp. Accepts ISO-8601 with an offset or `Z`
@@ -28,12 +27,51 @@ const bareDay = /^(\d{4})-(\d{2})-(\d{2})$/
  */
 export function utcDay(timestamp: string): string {
   const text = timestamp.trim()
-  const bare = bareDay.exec(text)
-  const instant = bare
-    ? parseTimestamp(`${text}T00:00:00Z`)
-    : (parseTimestamp(text) ?? parseMonthDayYear(text))
+  const bare = dayParts(text)
+  // A bare day is its own UTC day: checked by arithmetic, not a Date, since the analyses pass
+  // every commit day of a project through here several times.
+  if (bare && isRealDay(bare[0], bare[1], bare[2])) return text
+  const instant = bare ? null : (parseTimestamp(text) ?? parseMonthDayYear(text))
   if (!instant) throw new Error(`unreadable timestamp: ${JSON.stringify(timestamp)}`)
   return instant.utc.slice(0, 10)
+}
+
+/** Year, month and day of a `YYYY-MM-DD` string (as /^(\d{4})-(\d{2})-(\d{2})$/), read without a regex. */
+function dayParts(text: string): [number, number, number] | null {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 7)
+  const day = digitsAt(text, 8, 10)
+  return year < 0 || month < 0 || day < 0 ? null : [year, month, day]
+}
+
+/** The decimal number in text[from, to), or -1 when a character there is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    n = n * 10 + digit
+  }
+  return n
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function isRealDay(year: number, month: number, day: number): boolean {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const last = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]
+  return last !== undefined && day >= 1 && day <= last
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), no Date. */
+function civilDays(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
 }
 
 /**
@@ -41,9 +79,9 @@ export function utcDay(timestamp: string): string {
  * @example dayNumber('1970-01-02') // 1
  */
 export function dayNumber(day: string): number {
-  const m = bareDay.exec(day)
-  if (!m) throw new Error(`not a YYYY-MM-DD day: ${JSON.stringify(day)}`)
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!) / MS_PER_DAY
+  const parts = dayParts(day)
+  if (!parts) throw new Error(`not a YYYY-MM-DD day: ${JSON.stringify(day)}`)
+  return civilDays(parts[0], parts[1], parts[2])
 }
 
 /**
@@ -249,7 +287,12 @@ export function detectSync(family: FamilyTimeline, options: Partial<SyncOptions>
   }
 }
 
-function resolveOptions(options: Partial<SyncOptions>): SyncOptions {
+/**
+ * Every threshold with its default filled in; throws a RangeError on a non-positive or
+ * non-integer value.
+ * @example resolveOptions({ periodDays: 7 }).rareMaxPeriods // 3
+ */
+export function resolveOptions(options: Partial<SyncOptions>): SyncOptions {
   // Only the known keys: callers may pass a wider options object (e.g. with a window).
   const opts = { ...DEFAULT_SYNC_OPTIONS }
   for (const key of Object.keys(DEFAULT_SYNC_OPTIONS) as (keyof SyncOptions)[]) {

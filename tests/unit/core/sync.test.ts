@@ -274,6 +274,53 @@ describe('timeline', () => {
   })
 })
 
+describe('period boundaries and midnight UTC', () => {
+  const gh = (ts: string[]): FamilyTimeline => ({ github: ts, variants: [{ name: 'v', timestamps: ['2023-01-01T12:00:00Z'] }] })
+
+  it('keeps day 13 in period 0 and puts day 14 in period 1', () => {
+    // day0 2023-01-01: day 13 is 2023-01-14, day 14 is 2023-01-15
+    expect(ok(detectSync(gh(['2023-01-14T12:00:00Z']))).evidence.github).toEqual([0])
+    expect(ok(detectSync(gh(['2023-01-15T12:00:00Z']))).evidence.github).toEqual([1])
+    expect(ok(detectSync(gh(['2023-01-14T12:00:00Z']))).lag).toBe('no-lag')
+    expect(ok(detectSync(gh(['2023-01-15T12:00:00Z']))).lag).toBe('downstream-first')
+  })
+
+  it('moves the boundary with the period length (day 6 vs 7 for P = 7, day 29 vs 30 for P = 30)', () => {
+    expect(ok(detectSync(gh(['2023-01-07T00:00:00Z']), { periodDays: 7 })).evidence.github).toEqual([0])
+    expect(ok(detectSync(gh(['2023-01-08T00:00:00Z']), { periodDays: 7 })).evidence.github).toEqual([1])
+    expect(ok(detectSync(gh(['2023-01-30T23:59:59Z']), { periodDays: 30 })).evidence.github).toEqual([0])
+    expect(ok(detectSync(gh(['2023-01-31T00:00:00Z']), { periodDays: 30 })).evidence.github).toEqual([1])
+  })
+
+  it('splits the last second before midnight UTC from the first second after it', () => {
+    expect(ok(detectSync(gh(['2023-01-14T23:59:59Z']))).evidence.github).toEqual([0])
+    expect(ok(detectSync(gh(['2023-01-15T00:00:00Z']))).evidence.github).toEqual([1])
+  })
+
+  it('reads the same instant the same way whatever its offset', () => {
+    // 2023-01-15T00:30+01:00 is 2023-01-14T23:30Z: still day 13, period 0
+    expect(ok(detectSync(gh(['2023-01-15T00:30:00+01:00']))).evidence.github).toEqual([0])
+    // 2023-01-14T19:30-05:00 is 2023-01-15T00:30Z: day 14, period 1
+    expect(ok(detectSync(gh(['2023-01-14T19:30:00-05:00']))).evidence.github).toEqual([1])
+    // an offset can move day0 itself: the variant's 2023-01-01T00:30+02:00 is 2022-12-31 in UTC
+    const r = ok(
+      detectSync({
+        github: ['2023-01-14T12:00:00Z'],
+        variants: [{ name: 'v', timestamps: ['2023-01-01T00:30:00+02:00'] }],
+      }),
+    )
+    expect(r.evidence.day0).toBe('2022-12-31')
+    expect(r.evidence.github).toEqual([1])
+    expect(r.lag).toBe('downstream-first')
+  })
+
+  it('accepts a bare UTC day and refuses an impossible one', () => {
+    expect(ok(detectSync(gh(['2023-01-15']))).evidence.github).toEqual([1])
+    expect(() => detectSync(gh(['2023-02-29']))).toThrow(/unreadable/)
+    expect(utcDay('2024-02-29')).toBe('2024-02-29')
+  })
+})
+
 describe('insufficient data', () => {
   it('reports a family without GitHub commits instead of forcing a pattern', () => {
     const r = detectSync({
