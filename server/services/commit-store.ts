@@ -1,14 +1,12 @@
 /**
  * @module Storing commit records: repositories created as needed, duplicates skipped, batched.
  */
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { commitFiles, commits, families, familyRepositories, repositories } from '../../schema'
 import type { Platform } from '../../schema'
 import type { CommitRecord } from '../ingest/commit-record'
+import { linkExampleCommits } from './codebook'
 import type { Ctx } from './context'
-
-// SQLite binds at most 32,766 parameters a statement; stay well below it.
-const maxParameters = 30_000
 
 export function chunks<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = []
@@ -114,23 +112,41 @@ export async function storeCommits(ctx: Ctx, projectId: number, records: readonl
     fresh.push({ repositoryId, record })
   }
 
-  const commitColumns = 15
-  for (const batch of chunks(fresh, Math.floor(maxParameters / commitColumns))) {
-    const inserted = await ctx.db
-      .insert(commits)
-      .values(batch.map(({ repositoryId, record: r }) => commitRow(repositoryId, r)))
-      .onConflictDoNothing()
-      .returning({ id: commits.id, repositoryId: commits.repositoryId, sha: commits.sha })
-    for (const row of inserted) idOf.set(key(row.repositoryId, row.sha), row.id)
+  // Rows travel as one JSON parameter that SQLite unpacks (json_each): building a statement
+  // with thousands of bound parameters cost three times the CPU of the insert itself.
+  for (const rows of jsonBatches(fresh.map(({ repositoryId, record: r }) => commitRow(repositoryId, r)))) {
+    const inserted = await ctx.db.all<{ id: number; repository_id: number; sha: string }>(sql`
+      insert into ${commits} (repository_id, sha, sha_derived, parents, is_merge, author_name, author_email_hash,
+        authored_at, authored_offset, committed_at, committed_offset, message, diff, diff_truncated, file_count)
+      select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
+        value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, value->>13, value->>14
+      from json_each(${rows}) where true
+      on conflict do nothing
+      returning id, repository_id, sha`)
+    for (const row of inserted) idOf.set(key(Number(row.repository_id), row.sha), Number(row.id))
   }
 
   const files = fresh.flatMap(({ repositoryId, record }) => {
     const commitId = idOf.get(key(repositoryId, record.sha))!
-    return record.files.map((f) => ({ commitId, ...f }))
+    return record.files.map((f) => [commitId, f.path, f.oldPath, f.status, f.additions, f.deletions, f.blobAbsent ? 1 : 0])
   })
-  for (const batch of chunks(files, Math.floor(maxParameters / 7))) {
-    await ctx.db.insert(commitFiles).values(batch)
+  for (const rows of jsonBatches(files)) {
+    await ctx.db.run(sql`
+      insert into ${commitFiles} (commit_id, path, old_path, status, additions, deletions, blob_absent)
+      select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6
+      from json_each(${rows})`)
   }
+  // A codebook's example commits (stored as text) get linked once the project holds them.
+  await linkExampleCommits(
+    ctx,
+    projectId,
+    fresh.map(({ repositoryId, record: r }) => ({
+      commitId: idOf.get(key(repositoryId, r.sha))!,
+      platform: r.platform,
+      repository: r.repo,
+      sha: r.sha,
+    })),
+  )
 
   return {
     imported: fresh.length,
@@ -139,22 +155,52 @@ export async function storeCommits(ctx: Ctx, projectId: number, records: readonl
   }
 }
 
-function commitRow(repositoryId: number, r: CommitRecord) {
-  return {
-    repositoryId,
-    sha: r.sha,
-    shaDerived: r.shaDerived,
-    parents: r.parents,
-    isMerge: r.isMerge,
-    authorName: r.authorName,
-    authorEmailHash: r.authorEmailHash,
-    authoredAt: r.authoredAt,
-    authoredOffset: r.authoredOffset,
-    committedAt: r.committedAt,
-    committedOffset: r.committedOffset,
-    message: r.message,
-    diff: r.diff,
-    diffTruncated: r.diffTruncated,
-    fileCount: r.files.length,
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/**
+ * Rows as JSON arrays of at most about 2 MB each (a libSQL server refuses larger values), a
+ * lone UTF-16 surrogate (possible in JSON input) turned into U+FFFD as a bound string would be.
+ */
+const wellFormed = (_key: string, value: unknown) =>
+  typeof value === 'string' && /[\uD800-\uDFFF]/.test(value) ? value.replace(loneSurrogate, '\uFFFD') : value
+
+function jsonBatches(rows: readonly unknown[][], maxChars = 2_000_000): string[] {
+  const out: string[] = []
+  let parts: string[] = []
+  let size = 0
+  for (const row of rows) {
+    let json = JSON.stringify(row)
+    // JSON.stringify writes a lone surrogate as a `\udXXX` escape (pairs stay characters).
+    if (json.includes('\\ud')) json = JSON.stringify(row, wellFormed)
+    if (parts.length > 0 && size + json.length > maxChars) {
+      out.push(`[${parts.join(',')}]`)
+      parts = []
+      size = 0
+    }
+    parts.push(json)
+    size += json.length + 1
   }
+  if (parts.length > 0) out.push(`[${parts.join(',')}]`)
+  return out
+}
+
+/** A commit's columns in the order of the insert in storeCommits (booleans as 0/1, parents as JSON). */
+function commitRow(repositoryId: number, r: CommitRecord) {
+  return [
+    repositoryId,
+    r.sha,
+    r.shaDerived ? 1 : 0,
+    JSON.stringify(r.parents),
+    r.isMerge ? 1 : 0,
+    r.authorName,
+    r.authorEmailHash,
+    r.authoredAt,
+    r.authoredOffset,
+    r.committedAt,
+    r.committedOffset,
+    r.message,
+    r.diff,
+    r.diffTruncated ? 1 : 0,
+    r.files.length,
+  ]
 }
