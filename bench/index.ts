@@ -5,4 +5,12 @@ export {}
  */
 await import('./import')
 console.log()
+await import('./import-git')
+console.log()
 await import('./agreement')
+console.log()
+await import('./analysis')
+console.log()
+await import('./labeling')
+console.log()
+await import('./coding')

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text, unique, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { commits } from './commits'
 import { codeStatuses, recodeStatuses } from './enums'
@@ -39,7 +39,43 @@ export const codebookVersions = sqliteTable(
   (t) => [unique().on(t.codebookId, t.version)],
 )
 
-export type CodeSnapshot = { id: number; name: string; status: string; parentId: number | null }
+/**
+ * A code as it stood in a version. The first four fields are in every snapshot; the rest were
+ * added with codebook evolution and are absent from snapshots written before it.
+ */
+export type CodeSnapshot = {
+  id: number
+  name: string
+  status: string
+  parentId: number | null
+  guid?: string | null
+  definition?: string
+  includeNotes?: string
+  excludeNotes?: string
+  color?: string
+  hotkey?: string | null
+  isFallback?: boolean
+  position?: number
+  examples?: CodeExampleRef[]
+}
+
+/**
+ * An example commit written as text, so it travels with the code into any project (and into
+ * exports) whether or not that project holds the commit; `code_examples` links it when it does.
+ */
+export type CodeExampleRef = {
+  platform: 'github' | 'huggingface'
+  repository: string
+  sha: string
+  /** True for the study's GitHub rows, whose sha was derived from repository, date and message. */
+  shaDerived?: boolean
+  /** The commit message, or its first line(s). */
+  message: string
+  /** Why the commit is an example of the code. */
+  note: string
+  /** Where the example comes from (a data file and line, or a commit history). */
+  source?: string
+}
 
 export const codes = sqliteTable(
   'codes',
@@ -59,9 +95,13 @@ export const codes = sqliteTable(
     /** The fallback code (`unclear`) that analyses exclude. */
     isFallback: integer('is_fallback', { mode: 'boolean' }).notNull().default(false),
     position: integer('position').notNull().default(0),
+    /** Stable identity across exports and imports (REFI-QDA `guid`); set on every insert. */
+    guid: text('guid').$defaultFn(() => crypto.randomUUID()),
+    /** Example commits as text (see CodeExampleRef). */
+    examples: text('examples', { mode: 'json' }).$type<CodeExampleRef[]>().notNull().default([]),
     createdAt: createdAt(),
   },
-  (t) => [unique().on(t.codebookId, t.name)],
+  (t) => [unique().on(t.codebookId, t.name), uniqueIndex('codes_codebook_guid_idx').on(t.codebookId, t.guid)],
 )
 
 export const codeExamples = sqliteTable(

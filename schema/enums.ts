@@ -22,6 +22,10 @@ export type LabelSource = (typeof labelSources)[number]
 export const codeStatuses = ['active', 'retired'] as const
 export type CodeStatus = (typeof codeStatuses)[number]
 
+/** Codebook operations that change which code a stored label carries. */
+export const codeChangeOperations = ['merge', 'split'] as const
+export type CodeChangeOperation = (typeof codeChangeOperations)[number]
+
 export const finalCodeMethods = ['agreement', 'adjudication', 'import'] as const
 export type FinalCodeMethod = (typeof finalCodeMethods)[number]
 
@@ -36,3 +40,23 @@ export type ProposalStatus = (typeof proposalStatuses)[number]
 
 export const recodeStatuses = ['pending', 'done'] as const
 export type RecodeStatus = (typeof recodeStatuses)[number]
+
+/** A coding round: `open` while coders code blind, `revealed` once labels may be seen and settled. */
+export const roundStatuses = ['open', 'revealed'] as const
+export type RoundStatus = (typeof roundStatuses)[number]
+
+/** Whether coders see machine pre-labels: always, never, or once they saved their own label. */
+export const preLabelModes = ['shown', 'hidden', 'after'] as const
+export type PreLabelMode = (typeof preLabelModes)[number]
+
+/** How a round's units are chosen. */
+export const unitSelections = ['all', 'random', 'stratified'] as const
+export type UnitSelection = (typeof unitSelections)[number]
+
+/** What stratified sampling groups by. */
+export const strataKinds = ['platform', 'family'] as const
+export type StrataKind = (typeof strataKinds)[number]
+
+/** Overlap: every unit by k coders, or a share of units by every coder and the rest split. */
+export const overlapModes = ['k', 'share'] as const
+export type OverlapMode = (typeof overlapModes)[number]

@@ -14,6 +14,8 @@ export const users = sqliteTable('users', {
   kind: text('kind', { enum: userKinds }).notNull().default('human'),
   passwordHash: text('password_hash'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  /** The instance's administrators: admin of every project, manage accounts. */
+  siteAdmin: integer('site_admin', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 })
 

@@ -9,28 +9,43 @@ import { secureHeaders } from 'hono/secure-headers'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { ZodError } from 'zod'
+import type { LlmConfig } from './config'
 import type { Db } from './db'
 import type { ErrorCode } from './services/errors'
-import { ServiceError } from './services/errors'
+import { RateLimitedError, ServiceError } from './services/errors'
+import { authenticate, signInLink } from './auth/middleware'
+import type { AuthOptions } from './auth/middleware'
+import { createRateLimiter } from './auth/rate-limit'
+import { authRoutes } from './routes/auth'
+import type { ImportSettings } from './services/repository-import'
 import type { AppEnv } from './routes/env'
 import { health } from './routes/health'
 import { projectRoutes } from './routes/projects'
+import { userRoutes } from './routes/users'
 
-const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409> = {
+const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429> = {
   invalid: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
 }
 
 export type AppOptions = {
   db: Db
   /** The built client (vite's output); omitted in API-only tests. */
   clientDir?: string
+  /** Sign-in: `required` (default false until every test signs in) makes anonymous calls 401. */
+  auth?: AuthOptions
+  /** The LLM labeler's settings, for labeling runs started from the web app. */
+  llm?: LlmConfig
+  /** Where imports started from the web app read (GitHub, the Hub, clones) and the diff cap. */
+  imports?: ImportSettings
 }
 
 export function createApp(options: AppOptions) {
+  const auth = options.auth ?? {}
   const app = new Hono<AppEnv>()
     .use(
       secureHeaders({
@@ -48,13 +63,23 @@ export function createApp(options: AppOptions) {
     )
     .use('/api/*', bodyLimit({ maxSize: 10 * 1024 * 1024 }))
     .use('/api/*', async (c, next) => {
-      c.set('ctx', { db: options.db, actor: 'web' })
+      c.set('ctx', {
+        db: options.db,
+        actor: 'web',
+        ...(options.llm ? { llm: options.llm } : {}),
+        ...(options.imports ? { imports: options.imports } : {}),
+      })
       await next()
     })
+    .use('/api/*', authenticate({ db: options.db, required: auth.required }))
+    .use('*', signInLink({ db: options.db, link: auth.signInLink }))
     .route('/api/health', health)
+    .route('/api/auth', authRoutes({ limiter: createRateLimiter({ limit: 10, windowMs: 15 * 60_000 }), required: auth.required ?? false }))
+    .route('/api/users', userRoutes)
     .route('/api/projects', projectRoutes)
 
   app.onError((error, c) => {
+    if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds))
     if (error instanceof ServiceError) return c.json({ error: error.message, code: error.code }, statusOf[error.code])
     if (error instanceof ZodError) return c.json({ error: error.issues[0]?.message ?? 'invalid input', code: 'invalid' }, 400)
     if (error instanceof HTTPException) return error.getResponse()

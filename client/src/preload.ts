@@ -3,7 +3,22 @@
  * share with the pages. Kept apart from the pages so the lazy page chunks stay lazy.
  */
 import type { RoutePreloadFuncArgs } from '@solidjs/router'
-import { commitPageSize, getCommit, getCommits, getFamilies, getProject, getRepositories, platforms } from './api'
+import {
+  commitPageSize,
+  getAnalysis,
+  getCardSort,
+  getCodebook,
+  getFamilyAnalysis,
+  getCommit,
+  getCommits,
+  getFamilies,
+  getLabeling,
+  getLabelingRuns,
+  getProject,
+  getRepositories,
+  platforms,
+} from './api'
+import type { AnalysisQuery } from './api'
 import type { CommitFilters } from './api'
 
 type SearchValue = string | string[] | undefined
@@ -64,4 +79,44 @@ export function preloadProject(args: RoutePreloadFuncArgs): void {
 export function preloadCommit(args: RoutePreloadFuncArgs): void {
   const id = commitIdOf(args.params.id)
   if (args.params.project && id) void getCommit(args.params.project, id)
+}
+
+export function preloadLabeling(args: RoutePreloadFuncArgs): void {
+  if (!args.params.project) return
+  void getLabeling(args.params.project)
+  void getLabelingRuns(args.params.project)
+}
+
+/** The analysis settings in the URL's query (`?period=&codes=`). */
+export type AnalysisSearch = { period?: SearchValue; codes?: SearchValue }
+
+/** The analysis settings from the URL; malformed values are ignored. */
+export function analysisQueryOf(search: AnalysisSearch): AnalysisQuery {
+  const period = first(search.period)
+  return {
+    period: period && /^[1-9]\d{0,3}$/.test(period) && period !== '14' ? Number(period) : undefined,
+    codes: first(search.codes) === 'prelabels' ? 'prelabels' : undefined,
+  }
+}
+
+function analysisSettingsOf(args: RoutePreloadFuncArgs): AnalysisQuery {
+  const query = new URLSearchParams(args.location.search)
+  return analysisQueryOf({ period: query.get('period') ?? undefined, codes: query.get('codes') ?? undefined })
+}
+
+export function preloadAnalysis(args: RoutePreloadFuncArgs): void {
+  if (args.params.project) void getAnalysis(args.params.project, analysisSettingsOf(args))
+}
+
+export function preloadFamilyAnalysis(args: RoutePreloadFuncArgs): void {
+  const { project, family } = args.params
+  if (project && family) void getFamilyAnalysis(project, family, analysisSettingsOf(args))
+}
+
+export function preloadCodebook(args: RoutePreloadFuncArgs): void {
+  if (args.params.project) void getCodebook(args.params.project)
+}
+
+export function preloadCardSort(args: RoutePreloadFuncArgs): void {
+  if (args.params.project) void getCardSort(args.params.project)
 }

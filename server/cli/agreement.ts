@@ -10,6 +10,7 @@ import { decodeText } from '../ingest/text'
 import { platforms } from '../../schema/enums'
 import type { Platform } from '../../schema/enums'
 import { projectAgreement } from '../services/agreement'
+import { codebookVersionId } from '../services/codebook'
 import { UsageError, openSession, output, parseFlags } from './command'
 
 export const agreementHelp = `Usage: concord agreement [--input FILE] [--coders a,b,...] [flags]
@@ -22,6 +23,7 @@ per-code agreement and the disagreements.
                      without it, the project's stored labels (units are commits)
   --coders a,b,...   raters to compare, human or machine (e.g. coder1,llm); default all
   --platform P       stored labels only: github or huggingface
+  --codebook-version N  stored labels only: those made under codebook version N
   --resamples N      bootstrap resamples for alpha's CI (default 1000; 0 turns it off)
   --seed N           bootstrap seed (default 1)
   --project NAME, --json, --help`
@@ -40,6 +42,7 @@ export async function agreementCommand(args: string[]): Promise<void> {
     platform: { type: 'string' },
     resamples: { type: 'string' },
     seed: { type: 'string' },
+    'codebook-version': { type: 'string' },
   })
   if (values.help) return void console.log(agreementHelp)
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`)
@@ -53,15 +56,17 @@ export async function agreementCommand(args: string[]): Promise<void> {
 
   let report: AgreementReport
   if (values.input) {
-    if (values.platform) throw new UsageError('--platform applies to stored labels, not --input')
+    if (values.platform || values['codebook-version']) throw new UsageError('--platform and --codebook-version apply to stored labels, not --input')
     const ratings = parseRatingsCsv(await readInput(values.input), values.input)
     report = agreementReport(ratings, { coders, bootstrapResamples: resamples, seed })
   } else {
     const session = await openSession(values.project)
     try {
+      const version = values['codebook-version'] === undefined ? undefined : number('codebook-version', values['codebook-version'], 0)
       report = await projectAgreement(session.ctx, session.project.id, {
         coders,
         platform: values.platform as Platform | undefined,
+        codebookVersionId: version === undefined ? undefined : await codebookVersionId(session.ctx, session.project.id, version),
         resamples,
         seed,
       })

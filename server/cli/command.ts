@@ -32,17 +32,27 @@ export function parseFlags<O extends Options>(args: string[], options: O) {
 
 export type Session = { config: Config; database: Database; ctx: Ctx; project: Project }
 
-/** Opens the database (migrating it) and the project the command acts on. */
-export async function openSession(projectName: string): Promise<Session> {
+/** Opens the database (migrating it), without choosing a project. */
+export async function openDatabaseSession(): Promise<Omit<Session, 'project'>> {
   const config = loadConfig()
   const database = await openDatabase({
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
     busyTimeoutMs: config.busyTimeoutMs,
   })
-  const ctx: Ctx = { db: database.db, actor: 'cli', progress: (m) => process.stderr.write(`${m}\n`) }
-  const project = await ensureProject(ctx, projectName)
-  return { config, database, ctx, project }
+  const ctx: Ctx = { db: database.db, actor: 'cli', progress: (m) => process.stderr.write(`${m}\n`), llm: config.llm }
+  return { config, database, ctx }
+}
+
+/** Opens the database (migrating it) and the project the command acts on. */
+export async function openSession(projectName: string): Promise<Session> {
+  const session = await openDatabaseSession()
+  try {
+    return { ...session, project: await ensureProject(session.ctx, projectName) }
+  } catch (error) {
+    session.database.close()
+    throw error
+  }
 }
 
 /** Prints the result: one JSON document with --json, else the human text. */

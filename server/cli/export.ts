@@ -1,8 +1,7 @@
 /**
  * @module `concord export labels`: every label with its source, as CSV or JSON.
  */
-import { stringify } from 'csv-stringify/sync'
-import { exportLabels } from '../services/export'
+import { exportLabels, labelsCsv } from '../services/export'
 import { UsageError, openSession, parseFlags } from './command'
 
 export const exportHelp = `Usage: concord export labels [--format csv|json] [--project NAME]
@@ -28,12 +27,7 @@ export async function exportCommand(args: string[]): Promise<void> {
       process.stdout.write(`${JSON.stringify(rows)}\n`)
       return
     }
-    process.stdout.write(
-      stringify(
-        rows.map((r) => [r.platform, r.repo, r.sha, r.coder, r.source, r.codes.join('|')]),
-        { header: true, columns: ['platform', 'repo', 'sha', 'coder', 'source', 'code'] },
-      ),
-    )
+    process.stdout.write(labelsCsv(rows))
   } finally {
     session.database.close()
   }

@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { platforms } from '../../schema/enums'
 import { projectAgreement, projectConfusion, projectDisagreements } from '../services/agreement'
+import { codebookVersionId } from '../services/codebook'
 import { getProject } from '../services/projects'
 import type { AppEnv } from './env'
 
@@ -20,6 +21,8 @@ const Filter = z.object({
   coders: coderList.optional(),
   platform: z.enum(platforms).optional(),
   codebookVersion: z.coerce.number().int().positive().optional(),
+  /** Only a coding round's labels (its coders, and the machine raters it chose). */
+  round: z.coerce.number().int().positive().transform((id) => ({ id })).optional(),
 })
 
 const ReportQuery = Filter.extend({
@@ -34,6 +37,10 @@ const PairQuery = Filter.extend({
 // The project name comes from the mount path (`/:project/agreement`).
 const projectOf = (c: Context<AppEnv>) => getProject(c.var.ctx, c.req.param('project') ?? '')
 
+// `codebookVersion` is the version number people see (1, 2, …); labels store the version's id.
+const versionIdOf = (c: Context<AppEnv>, projectId: number, version: number | undefined) =>
+  version === undefined ? undefined : codebookVersionId(c.var.ctx, projectId, version)
+
 export const agreementRoutes = new Hono<AppEnv>()
   .get('/', zValidator('query', ReportQuery), async (c) => {
     const q = c.req.valid('query')
@@ -41,7 +48,8 @@ export const agreementRoutes = new Hono<AppEnv>()
     const report = await projectAgreement(c.var.ctx, project.id, {
       coders: q.coders,
       platform: q.platform,
-      codebookVersionId: q.codebookVersion,
+      codebookVersionId: await versionIdOf(c, project.id, q.codebookVersion),
+      round: q.round,
       resamples: q.resamples,
       seed: q.seed,
     })
@@ -51,10 +59,10 @@ export const agreementRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query')
     const project = await projectOf(c)
     const coders = q.coders as [string, string]
-    return c.json(await projectConfusion(c.var.ctx, project.id, { ...q, coders, codebookVersionId: q.codebookVersion }), 200)
+    return c.json(await projectConfusion(c.var.ctx, project.id, { ...q, coders, codebookVersionId: await versionIdOf(c, project.id, q.codebookVersion) }), 200)
   })
   .get('/disagreements', zValidator('query', Filter), async (c) => {
     const q = c.req.valid('query')
     const project = await projectOf(c)
-    return c.json(await projectDisagreements(c.var.ctx, project.id, { ...q, codebookVersionId: q.codebookVersion }), 200)
+    return c.json(await projectDisagreements(c.var.ctx, project.id, { ...q, codebookVersionId: await versionIdOf(c, project.id, q.codebookVersion) }), 200)
   })

@@ -1,15 +1,16 @@
 /**
  * @module Agreement over a project's stored labels: any raters by name, human or machine.
  */
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, or } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
-import { commits, labels, repositories, users } from '../../schema'
+import { commits, labels, repositories, roundUnits, rounds, users } from '../../schema'
 import type { Platform } from '../../schema'
 import { agreementReport, confusionMatrix } from '../core/agreement'
 import type { AgreementReport, Rating } from '../core/agreement'
 import type { Ctx } from './context'
 import { groupByLabel, labelCodeRows } from './label-rows'
-import { InvalidInputError } from './errors'
+import { InvalidInputError, NotFoundError } from './errors'
+import { labelVisibility, roundContext, visibleLabels } from './visibility'
 
 export type RatingFilter = {
   /** Rater names; all raters when omitted. */
@@ -17,20 +18,39 @@ export type RatingFilter = {
   platform?: Platform | undefined
   /** Only labels made under this codebook version. */
   codebookVersionId?: number | undefined
+  /**
+   * Only a coding round: its coders' round labels, plus the newest labels of the chosen machine
+   * raters on the round's units.
+   */
+  round?: { id: number; machineRaters?: readonly string[] | undefined } | undefined
 }
 
 /**
  * The project's labels as ratings, one per (commit, rater): where a rater labelled a commit
  * more than once (a machine labeler under several prompt versions), its newest label counts.
- * Units are commit ids.
+ * Units are commit ids. Labels the viewer may not see (blind rounds) are left out.
  */
 export async function projectRatings(ctx: Ctx, projectId: number, filter: RatingFilter = {}): Promise<Rating[]> {
   const conditions: SQL[] = [eq(repositories.projectId, projectId)]
   if (filter.coders?.length) conditions.push(inArray(users.name, filter.coders))
   if (filter.platform) conditions.push(eq(repositories.platform, filter.platform))
   if (filter.codebookVersionId) conditions.push(eq(labels.codebookVersionId, filter.codebookVersionId))
+  if (filter.round) {
+    const [round] = await ctx.db
+      .select({ machineRaters: rounds.machineRaters })
+      .from(rounds)
+      .where(and(eq(rounds.id, filter.round.id), eq(rounds.projectId, projectId)))
+    if (!round) throw new NotFoundError(`no round ${filter.round.id} in this project`)
+    const machineRaters = filter.round.machineRaters ?? round.machineRaters
+    const units = ctx.db.select({ id: roundUnits.commitId }).from(roundUnits).where(eq(roundUnits.roundId, filter.round.id))
+    const machines = machineRaters.length
+      ? and(eq(users.kind, 'machine'), inArray(users.name, [...machineRaters]), inArray(labels.commitId, units))
+      : undefined
+    conditions.push(or(and(eq(labels.context, roundContext(filter.round.id)), eq(users.kind, 'human')), machines)!)
+  }
+  const visibility = await labelVisibility(ctx, projectId)
   // Newest first, so the first label seen per (commit, rater) is the one that counts.
-  const grouped = groupByLabel(await labelCodeRows(ctx, and(...conditions))).sort((x, y) => y.labelId - x.labelId)
+  const grouped = visibleLabels(visibility, groupByLabel(await labelCodeRows(ctx, and(...conditions)))).sort((x, y) => y.labelId - x.labelId)
   const chosen = new Map<string, Rating>()
   for (const label of grouped) {
     const key = `${label.commitId}\u0000${label.rater}`

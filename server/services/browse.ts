@@ -16,6 +16,8 @@ import {
 import type { Platform } from '../../schema'
 import type { Ctx } from './context'
 import { NotFoundError } from './errors'
+import { findFinalCode } from './final-codes'
+import { labelVisibility, visibleLabels } from './visibility'
 import { groupByLabel, labelCodeRows } from './label-rows'
 
 export type RepositorySummary = {
@@ -150,7 +152,10 @@ export async function listCommits(
   return { total: Number(count!.n), items }
 }
 
-/** One commit with its files, labels (with rater and codes) and open codes. */
+/**
+ * One commit with its files, labels (with rater and codes), open codes and final code: those
+ * the viewer may see (blind rounds hide other coders' work; services/visibility.ts).
+ */
 export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
   const [row] = await ctx.db
     .select({ commit: commits, platform: repositories.platform, repository: repositories.fullName })
@@ -159,7 +164,8 @@ export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
     .where(and(eq(commits.id, commitId), eq(repositories.projectId, projectId)))
   if (!row) throw new NotFoundError(`no commit ${commitId} in this project`)
   const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id)
-  const labelRows = groupByLabel(await labelCodeRows(ctx, eq(labels.commitId, commitId)))
+  const visibility = await labelVisibility(ctx, projectId)
+  const labelRows = visibleLabels(visibility, groupByLabel(await labelCodeRows(ctx, eq(labels.commitId, commitId))))
     .sort((x, y) => x.rater.localeCompare(y.rater))
     .map((l) => ({
       id: l.labelId,
@@ -170,11 +176,16 @@ export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
       rationale: l.rationale,
       codes: l.codes,
     }))
-  const openCodeRows = await ctx.db
-    .select({ coder: users.name, text: openCodes.text })
-    .from(openCodes)
-    .innerJoin(users, eq(users.id, openCodes.coderId))
-    .where(eq(openCodes.commitId, commitId))
+  const openCodeRows = (
+    await ctx.db
+      .select({ coderId: openCodes.coderId, coder: users.name, text: openCodes.text })
+      .from(openCodes)
+      .innerJoin(users, eq(users.id, openCodes.coderId))
+      .where(eq(openCodes.commitId, commitId))
+  )
+    .filter((o) => visibility.canSee({ commitId, kind: 'open-code', raterId: o.coderId }))
+    .map(({ coder, text }) => ({ coder, text }))
+  const finalCode = visibility.canSee({ commitId, kind: 'final' }) ? await findFinalCode(ctx, commitId) : null
   const familyRows = await ctx.db
     .select({ id: families.id, name: families.name })
     .from(familyRepositories)
@@ -187,6 +198,7 @@ export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
     files,
     labels: labelRows,
     openCodes: openCodeRows,
+    finalCode,
     families: familyRows,
   }
 }

@@ -1,11 +1,13 @@
 /**
  * @module Exporting every label of a project with its source, final codes included.
  */
+import { stringify } from 'csv-stringify/sync'
 import { eq } from 'drizzle-orm'
 import { codes, commits, finalCodeCodes, finalCodes, repositories } from '../../schema'
 import type { Platform } from '../../schema'
 import type { Ctx } from './context'
 import { groupByLabel, labelCodeRows } from './label-rows'
+import { labelVisibility, visibleLabels } from './visibility'
 
 export type ExportedLabel = {
   platform: Platform
@@ -22,12 +24,17 @@ export type ExportedLabel = {
   rationale: string | null
 }
 
-/** Every label and final code of the project, ordered by commit, then source and coder. */
+/**
+ * Every label and final code of the project the viewer may see (a coder of an open round does
+ * not get the others' labels on its units), ordered by commit, then source and coder.
+ */
 export async function exportLabels(ctx: Ctx, projectId: number): Promise<ExportedLabel[]> {
-  const labelRows = groupByLabel(await labelCodeRows(ctx, eq(repositories.projectId, projectId)))
-  const finalRows = await ctx.db
+  const visibility = await labelVisibility(ctx, projectId)
+  const labelRows = visibleLabels(visibility, groupByLabel(await labelCodeRows(ctx, eq(repositories.projectId, projectId))))
+  const allFinalRows = await ctx.db
     .select({
       id: finalCodes.id,
+      commitId: finalCodes.commitId,
       platform: repositories.platform,
       repo: repositories.fullName,
       sha: commits.sha,
@@ -41,6 +48,7 @@ export async function exportLabels(ctx: Ctx, projectId: number): Promise<Exporte
     .innerJoin(finalCodeCodes, eq(finalCodeCodes.finalCodeId, finalCodes.id))
     .innerJoin(codes, eq(codes.id, finalCodeCodes.codeId))
     .where(eq(repositories.projectId, projectId))
+  const finalRows = visibility.all ? allFinalRows : allFinalRows.filter((r) => visibility.canSee({ commitId: r.commitId, kind: 'final' }))
 
   const exported: ExportedLabel[] = labelRows.map((r) => ({
     platform: r.platform,
@@ -77,4 +85,12 @@ export async function exportLabels(ctx: Ctx, projectId: number): Promise<Exporte
   return [...exported, ...finals.values()]
     .map((l) => ({ ...l, codes: [...l.codes].sort() }))
     .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+}
+
+/** The CSV of `export labels`: platform,repo,sha,coder,source,code (multi-label codes joined by |). */
+export function labelsCsv(rows: readonly ExportedLabel[]): string {
+  return stringify(
+    rows.map((r) => [r.platform, r.repo, r.sha, r.coder, r.source, r.codes.join('|')]),
+    { header: true, columns: ['platform', 'repo', 'sha', 'coder', 'source', 'code'] },
+  )
 }

@@ -107,7 +107,8 @@ export async function runJob<R extends Record<string, unknown>>(
   }
   try {
     const result = await work(tracker)
-    await update(ctx, job.id, { status: 'done', done: current.done, total: current.total, result, finishedAt: now() })
+    // The last progress (count and message) may not have been flushed yet: it goes in now.
+    await update(ctx, job.id, { status: 'done', done: current.done, total: current.total, message: current.message, result, finishedAt: now() })
     return result
   } catch (error) {
     const cancelled = error instanceof JobCancelled

@@ -13,6 +13,7 @@ export function labelCodeRows(ctx: Ctx, where: SQL | undefined) {
     .select({
       labelId: labels.id,
       commitId: labels.commitId,
+      raterId: labels.raterId,
       platform: repositories.platform,
       repo: repositories.fullName,
       sha: commits.sha,

@@ -2,13 +2,15 @@
  * @module Projects: created on first use with the default codebook.
  */
 import { count, eq } from 'drizzle-orm'
-import { codebookVersions, codebooks, codes, commits, families, projects, repositories } from '../../schema'
+import { commits, families, projects, repositories } from '../../schema'
 import type { Project } from '../../schema'
-import { defaultCodebookName, defaultCodes } from '../core/default-codebook'
+import type { CodebookDocument } from '../core/codebook-document'
+import { defaultCodebookDocument } from '../core/default-codebook'
 import { audit } from './audit'
+import { createCodebook, resolveAuthor } from './codebook'
 import type { Ctx } from './context'
 import { withDb } from './context'
-import { NotFoundError } from './errors'
+import { ConflictError, InvalidInputError, NotFoundError } from './errors'
 
 export const defaultProjectName = 'default'
 
@@ -38,29 +40,50 @@ export async function ensureProject(ctx: Ctx, name: string, description = ''): P
 }
 
 async function seedDefaultCodebook(ctx: Ctx, projectId: number): Promise<void> {
-  const [codebook] = await ctx.db
-    .insert(codebooks)
-    .values({ projectId, name: defaultCodebookName, multiLabel: false })
-    .returning()
-  const inserted = await ctx.db
-    .insert(codes)
-    .values(
-      defaultCodes.map((c, position) => ({
-        codebookId: codebook!.id,
-        name: c.name,
-        definition: c.definition,
-        color: c.color,
-        hotkey: c.hotkey,
-        isFallback: c.isFallback ?? false,
-        position,
-      })),
-    )
-    .returning()
-  await ctx.db.insert(codebookVersions).values({
-    codebookId: codebook!.id,
-    version: 1,
+  await createCodebook(ctx, projectId, defaultCodebookDocument(), {
     changelog: 'Default codebook: the 15 change types of the study plus the fallback "unclear".',
-    snapshot: inserted.map((c) => ({ id: c.id, name: c.name, status: c.status, parentId: c.parentId })),
+    authorId: null,
+  })
+}
+
+/** How a new project's codebook starts: the default, empty, or a document (an imported file). */
+export type InitialCodebook =
+  | { kind: 'default' }
+  | { kind: 'empty' }
+  | { kind: 'document'; document: CodebookDocument; source: string }
+
+/**
+ * Creates a project with the codebook asked for; fails when the name is taken. (`ensureProject`
+ * stays the way projects are made on first use, always with the default codebook.)
+ */
+export async function createProject(
+  ctx: Ctx,
+  input: { name: string; description?: string; codebook: InitialCodebook; author?: string | undefined },
+): Promise<Project> {
+  const name = input.name.trim()
+  if (name === '' || name.length > 100 || /[/\\\u0000-\u001f]/.test(name)) {
+    throw new InvalidInputError(`project name '${input.name}': 1 to 100 characters, no slashes or control characters`)
+  }
+  return ctx.db.transaction(async (tx) => {
+    const txCtx = withDb(ctx, tx)
+    const [project] = await tx.insert(projects).values({ name, description: input.description ?? '' }).onConflictDoNothing().returning()
+    if (!project) throw new ConflictError(`a project named '${name}' exists already`)
+    const authorId = await resolveAuthor(txCtx, input.author)
+    const start = input.codebook
+    if (start.kind === 'default') await seedDefaultCodebook(txCtx, project.id)
+    else if (start.kind === 'empty') {
+      await createCodebook(txCtx, project.id, { name: 'Codebook', multiLabel: false, codes: [] }, { changelog: 'Empty codebook.', authorId })
+    } else {
+      await createCodebook(txCtx, project.id, start.document, { changelog: `Imported from ${start.source}.`, authorId })
+    }
+    await audit(txCtx, {
+      projectId: project.id,
+      action: 'create',
+      entity: 'project',
+      entityId: project.id,
+      details: { name, codebook: start.kind === 'document' ? start.source : start.kind },
+    })
+    return project
   })
 }
 

@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchChromium } from '../helpers/browser'
+import { buildClientOnce } from '../helpers/build'
 import { runCli } from '../helpers/cli'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 import { startServer } from '../helpers/server'
 import type { RunningServer } from '../helpers/server'
-import { repoRoot } from '../helpers/shared'
 
 const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -21,10 +20,7 @@ describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
   const dialogs: string[] = []
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    })
+    buildClientOnce()
     t = await freshDatabase()
     t.close() // the server opens the file itself
     server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1' })

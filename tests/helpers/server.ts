@@ -3,7 +3,14 @@ import type { ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { repoRoot } from './shared'
 
-export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop: () => Promise<void> }
+export type RunningServer = {
+  url: string
+  /** The printed sign-in link (`url?token=…`) when sign-in is enforced, else `url`. */
+  signInUrl: string
+  process: ChildProcess
+  output: () => string
+  stop: () => Promise<void>
+}
 
 /** Starts the real server (`server/main.ts`) on a free port and waits for its printed URL. */
 export function startServer(env: Record<string, string>): Promise<RunningServer> {
@@ -23,10 +30,10 @@ export function startServer(env: Record<string, string>): Promise<RunningServer>
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000)
     const onData = (chunk: Buffer) => {
       output += chunk
-      const url = /Concord is running at (http:\/\/\S+)/.exec(output)?.[1]
+      const [, url, token] = /Concord is running at (http:\/\/[^\s?]+)(\?token=\S+)?\n/.exec(output) ?? []
       if (url) {
         clearTimeout(timer)
-        resolve({ url, process: child, output: () => output, stop })
+        resolve({ url, signInUrl: `${url}${token ?? ''}`, process: child, output: () => output, stop })
       }
     }
     child.stdout!.on('data', onData)

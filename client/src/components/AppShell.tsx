@@ -8,10 +8,19 @@ import { createEffect, ErrorBoundary, For, on, Show, Suspense } from 'solid-js'
 import { getProjects } from '../api'
 import { projectPath } from '../paths'
 import { ErrorNotice, Loading } from './Feedback'
+import { AuthGate, UserMenu } from './UserMenu'
 
 /** A project's sections, relative to `/p/:project`; the first one is its home. */
 export const projectSections: readonly { label: string; path: string; end?: boolean }[] = [
   { label: 'Commits', path: '', end: false },
+  { label: 'Rounds', path: '/rounds' },
+  { label: 'Members', path: '/members' },
+  { label: 'Labeling', path: '/labeling' },
+  { label: 'Codebook', path: '/codebook' },
+  { label: 'Card sort', path: '/card-sort' },
+  { label: 'Analysis', path: '/analysis' },
+  { label: 'Families', path: '/families' },
+  { label: 'Import', path: '/import' },
 ]
 
 export function AppShell(props: RouteSectionProps) {
@@ -41,10 +50,13 @@ export function AppShell(props: RouteSectionProps) {
             )}
           </Show>
         </nav>
+        <UserMenu />
       </header>
       <main class="page">
         <ErrorBoundary fallback={(error, reset) => <RouteError error={error} reset={reset} />}>
-          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+          <Suspense fallback={<Loading />}>
+            <AuthGate>{props.children}</AuthGate>
+          </Suspense>
         </ErrorBoundary>
       </main>
     </div>

@@ -19,6 +19,8 @@ export function ErrorNotice(props: { error: unknown; retry?: () => void }) {
     if (e instanceof ApiError) {
       if (e.status === 404) return 'Not found'
       if (e.status === 0) return 'The server is unreachable'
+      if (e.status === 401) return 'Please sign in'
+      if (e.status === 403) return 'Not allowed'
       return `Request failed (${e.status})`
     }
     return 'Something went wrong'
@@ -30,6 +32,9 @@ export function ErrorNotice(props: { error: unknown; retry?: () => void }) {
       <span class="notice-text">{message()}</span>
       <Show when={props.error instanceof ApiError && props.error.status === 404}>
         <a href="/">Go to the projects</a>
+      </Show>
+      <Show when={props.error instanceof ApiError && props.error.status === 401}>
+        <a href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in</a>
       </Show>
       <Show when={props.retry && !(props.error instanceof ApiError && props.error.status === 404) ? props.retry : undefined}>
         {(retry) => (

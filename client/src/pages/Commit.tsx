@@ -124,6 +124,22 @@ function CommitView(props: { commit: CommitDetail; project: string }) {
         <FileTable files={c().files} />
       </section>
 
+      <Show when={c().finalCode}>
+        {(f) => (
+          <section class="panel final-code">
+            <h2>Final code</h2>
+            <p>
+              <For each={f().codes}>{(code) => <CodeChip name={code.name} color={code.color} />}</For>{' '}
+              <span class="muted small">
+                {f().method}
+                {f().decidedBy ? ` by ${f().decidedBy}` : ''}
+              </span>
+            </p>
+            <Show when={f().note}>{(note) => <p class="prewrap small">{note()}</p>}</Show>
+          </section>
+        )}
+      </Show>
+
       <Show when={c().labels.length > 0}>
         <section class="panel">
           <h2>

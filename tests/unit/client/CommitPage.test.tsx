@@ -41,6 +41,7 @@ const commit: CommitDetail = {
     { id: 2, rater: 'llm', source: 'llm', model: 'gemini', confidence: 0.875, rationale: null, codes: [{ name: 'model structure', color: '#1f77b4' }] },
   ],
   openCodes: [{ coder: 'coder1', text: hostile }],
+  finalCode: null,
   families: [{ id: 9, name: 'fam' }],
 }
 

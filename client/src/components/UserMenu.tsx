@@ -1,0 +1,68 @@
+/**
+ * @module Who is signed in: the top bar's menu (their account, sign out) or a sign-in link, and
+ * the gate that sends an anonymous visitor to the sign-in page when sign-in is enforced, before
+ * any page renders (so no page shows a 401 of its own).
+ */
+import { A, createAsync, Navigate, revalidate, useLocation, useNavigate } from '@solidjs/router'
+import type { JSX } from 'solid-js'
+import { ErrorBoundary, Show, Suspense } from 'solid-js'
+import { ApiError, getMe, signOut } from '../api'
+import './user-menu.css'
+
+/** Pages that must stay reachable without an account. */
+const openPaths = ['/signin', '/invite']
+
+/** `/api/auth/me`, with "not signed in while sign-in is enforced" (401) as null. */
+const me = () => getMe().catch((error: unknown) => (error instanceof ApiError && error.status === 401 ? null : Promise.reject(error)))
+
+export function AuthGate(props: { children: JSX.Element }) {
+  const location = useLocation()
+  const state = createAsync(me)
+  const mustSignIn = () => {
+    const s = state()
+    return (s === null || (s !== undefined && !s.user && s.authRequired)) && !openPaths.includes(location.pathname)
+  }
+  return (
+    <Show when={!mustSignIn()} fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}>
+      {props.children}
+    </Show>
+  )
+}
+
+export function UserMenu() {
+  const location = useLocation()
+  const navigate = useNavigate()
+  const state = createAsync(me)
+  const out = async () => {
+    await signOut()
+    await revalidate()
+    navigate('/signin', { replace: true })
+  }
+  return (
+    <ErrorBoundary fallback={null}>
+      <Suspense>
+        <div class="user-menu">
+          <Show
+            when={state()?.user}
+            fallback={
+              <Show when={!openPaths.includes(location.pathname)}>
+                <A href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in</A>
+              </Show>
+            }
+          >
+            {(user) => (
+              <>
+                <A href="/account" class="user-name" title="Your account and API tokens">
+                  {user().displayName}
+                </A>
+                <button type="button" class="link-button" onClick={() => void out()}>
+                  Sign out
+                </button>
+              </>
+            )}
+          </Show>
+        </div>
+      </Suspense>
+    </ErrorBoundary>
+  )
+}

@@ -1,0 +1,59 @@
+/**
+ * @module Role guards as middleware factories. A project's routes are closed by default:
+ * reading needs membership, changing needs the admin role, except the paths a guard opens
+ * to coders (their own coding). Services check again where it matters (defence in depth).
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../routes/env'
+import { projectRole } from '../services/accounts'
+import { ForbiddenError, UnauthorizedError } from '../services/errors'
+import { getProject } from '../services/projects'
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Guards `/:project/...`: members read, admins write; `memberWrites` lists sub-paths (after
+ * the project) where any member may write, e.g. `['/coding/']`. Sets `c.var.role`.
+ * @example projectRoutes.use('/:project/*', projectAccess({ memberWrites: ['/coding/'] }))
+ */
+export function projectAccess(options: { memberWrites?: readonly string[] } = {}): MiddlewareHandler<AppEnv> {
+  const memberWrites = options.memberWrites ?? []
+  return async function projectAccess(c, next) {
+    const name = c.req.param('project')
+    if (name === undefined) return next()
+    const project = await getProject(c.var.ctx, name)
+    const role = await projectRole(c.var.ctx, project.id)
+    if (!role) throw new ForbiddenError(`you are not a member of project '${name}'`)
+    c.set('role', role)
+    c.set('project', project)
+    if (!safeMethods.has(c.req.method) && role !== 'admin') {
+      // The path after `/api/projects/:project`.
+      const segments = c.req.path.split('/')
+      const rest = `/${segments.slice(segments.indexOf('projects') + 2).join('/')}`
+      if (!memberWrites.some((p) => rest.startsWith(p))) throw new ForbiddenError('only a project admin may do this')
+    }
+    await next()
+  }
+}
+
+/**
+ * Instance-wide changes (creating a project) are for site administrators; reads pass. Trusted
+ * callers (no viewer: sign-in not enforced) pass too.
+ */
+export function siteAdminWrites(): MiddlewareHandler<AppEnv> {
+  return async function siteAdminWrites(c, next) {
+    const viewer = c.var.viewer
+    if (!safeMethods.has(c.req.method) && viewer && !viewer.siteAdmin) {
+      throw new ForbiddenError('only an administrator of this Concord may do this')
+    }
+    await next()
+  }
+}
+
+/** Routes that need a person (coding, accounts), whatever the enforcement setting. */
+export function requireSignedIn(): MiddlewareHandler<AppEnv> {
+  return async function requireSignedIn(c, next) {
+    if (!c.var.viewer) throw new UnauthorizedError()
+    await next()
+  }
+}
