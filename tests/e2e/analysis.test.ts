@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signInWithPrintedLink } from '../helpers/auth'
 import { browserAvailable, launchChromium } from '../helpers/browser'
 import { buildClientOnce } from '../helpers/build'
 import { freshDatabase } from '../helpers/db'
@@ -23,6 +24,7 @@ describe.skipIf(!browserAvailable())('the analysis pages in Chromium', () => {
     server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1' })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })
+    await signInWithPrintedLink(page, server)
     // A CSP violation or a script error shows up here.
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
     page.on('pageerror', (e) => problems.push(String(e)))

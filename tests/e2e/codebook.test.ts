@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signInWithPrintedLink } from '../helpers/auth'
 import { browserAvailable, launchChromium } from '../helpers/browser'
 import { buildClientOnce } from '../helpers/build'
 import { freshDatabase } from '../helpers/db'
@@ -22,6 +23,7 @@ describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in
     server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1' })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await signInWithPrintedLink(page, server)
     page.on('pageerror', (e) => errors.push(e.message))
   })
 
@@ -31,7 +33,7 @@ describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in
     t?.dispose()
   })
 
-  const api = async (path: string) => (await fetch(new URL(`api/projects/study/${path}`, server.url))).json()
+  const api = async (path: string) => (await page.request.get(new URL(`api/projects/study/${path}`, server.url).toString())).json()
   const unsorted = (key: string) => page.locator(`.column.unsorted .sort-card[data-card="${key}"]`)
   const category = (name: string) => page.locator(`section.column.category[aria-label="Category ${name}"]`)
 
@@ -83,8 +85,8 @@ describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in
     const before = await api('codebook')
     const usage = (view: typeof before, name: string) => view.codes.find((c: { name: string }) => c.name === name).usage.labels as number
     await page.goto(`${server.url}p/study/codebook`)
-    await page.fill('.author-field input', 'alice')
-    await page.locator('.author-field input').press('Tab')
+    // Signed in, changes are recorded as the signed-in admin.
+    await page.getByText('Changes recorded as admin').waitFor()
     const card = page.locator('article.code-card[data-code="output data"]')
     await card.getByRole('button', { name: 'Merge into…' }).click()
     await card.locator('select[aria-label="Merge into"]').selectOption('model structure')
@@ -93,10 +95,10 @@ describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in
     expect(consequence).toContain('will carry ‘model structure’')
     await card.getByRole('button', { name: 'Merge into ‘model structure’' }).click()
     await page.locator('.notice-ok').getByText("Merged 'output data' into 'model structure'").waitFor()
-    await page.locator('.version-list li', { hasText: 'alice' }).first().waitFor()
+    await page.locator('.version-list li', { hasText: 'admin' }).first().waitFor()
 
     const after = await api('codebook')
-    expect(after.version).toMatchObject({ author: 'alice' })
+    expect(after.version).toMatchObject({ author: 'admin' })
     expect(after.version.version).toBe(before.version.version + 1)
     expect(usage(after, 'model structure')).toBe(usage(before, 'model structure') + usage(before, 'output data'))
     expect(after.codes.find((c: { name: string }) => c.name === 'output data').status).toBe('retired')

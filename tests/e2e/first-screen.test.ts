@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signInWithPrintedLink } from '../helpers/auth'
 import { browserAvailable, launchChromium } from '../helpers/browser'
 import { buildClientOnce } from '../helpers/build'
 import { runCli } from '../helpers/cli'
@@ -46,6 +47,7 @@ describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
 
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await signInWithPrintedLink(page, server)
     page.on('dialog', (d) => {
       dialogs.push(d.message())
       void d.dismiss()

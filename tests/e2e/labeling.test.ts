@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signInWithPrintedLink } from '../helpers/auth'
 import { browserAvailable, launchChromium } from '../helpers/browser'
 import { buildClientOnce } from '../helpers/build'
 import { freshDatabase } from '../helpers/db'
@@ -36,6 +37,7 @@ describe.skipIf(!browserAvailable())('the labeling page in Chromium', () => {
     })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    await signInWithPrintedLink(page, server)
   })
 
   afterAll(async () => {
