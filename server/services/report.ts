@@ -21,6 +21,7 @@ import { currentCodebook } from './codebook'
 import type { Ctx } from './context'
 import { ServiceError } from './errors'
 import { exportLabels } from './export'
+import { listRounds } from './rounds'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export const promptsDir = path.join(repoRoot, 'prompts')
@@ -63,7 +64,7 @@ export type Manifest = {
   prompts: { file: string; sha256: string }[]
   models: { source: string; rater: string; model: string | null; prompt_version: string | null; labels: number }[]
   agreement: { file: string; available: boolean; note: string | null }
-  rounds: { available: false; note: string }
+  rounds: { file: string; count: number }
   files: ManifestFile[]
 }
 
@@ -115,6 +116,8 @@ export async function writeReport(
   const agreement = await bundleAgreement(ctx, input.projectId)
   await put(path.join('bundle', 'agreement.json'), json(agreement.document))
   await put(path.join('bundle', 'final_codes.csv'), await finalCodesCsv(ctx, input.projectId))
+  const rounds = await listRounds(ctx, input.projectId)
+  await put(path.join('bundle', 'rounds.json'), json(rounds))
 
   const manifest: Manifest = {
     format: 'concord-replication-bundle',
@@ -129,10 +132,7 @@ export async function writeReport(
     prompts,
     models,
     agreement: { file: 'bundle/agreement.json', available: agreement.available, note: agreement.note },
-    rounds: {
-      available: false,
-      note: 'Coding rounds are not part of this version of Concord; labels carry their rater and codebook version.',
-    },
+    rounds: { file: 'bundle/rounds.json', count: rounds.length },
     files,
   }
   await writeFile(path.join(out, 'manifest.json'), json(manifest))

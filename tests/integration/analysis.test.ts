@@ -337,7 +337,7 @@ describe('concord report --out', () => {
     expect(html).toContain('href="tables/pattern_distribution.csv"')
   })
 
-  it('bundles the codebook, prompts with their hashes, models, agreement and final codes, and says rounds are absent', () => {
+  it('bundles the codebook, prompts with their hashes, models, agreement and final codes, and the rounds', () => {
     const codebook = JSON.parse(readFileSync(path.join(out, 'bundle', 'codebook.json'), 'utf8'))
     expect(codebook.codes.map((c: { name: string }) => c.name)).toContain('model structure')
     expect(manifest.codebook).toMatchObject({ version: codebook.version.version, file: 'bundle/codebook.json' })
@@ -350,7 +350,8 @@ describe('concord report --out', () => {
     }
     expect(JSON.parse(readFileSync(path.join(out, 'bundle', 'models.json'), 'utf8'))).toEqual(manifest.models)
     expect(manifest.agreement).toMatchObject({ file: 'bundle/agreement.json', available: false })
-    expect(manifest.rounds).toMatchObject({ available: false })
+    expect(manifest.rounds).toEqual({ file: 'bundle/rounds.json', count: 0 })
+    expect(JSON.parse(readFileSync(path.join(out, 'bundle', 'rounds.json'), 'utf8'))).toEqual([])
     const finals = parse(readFileSync(path.join(out, 'bundle', 'final_codes.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
     expect(finals).toHaveLength(5)
     expect(finals.filter((f) => f.repo === 'THUDM/codegeex2-6b').map((f) => f.codes).sort()).toEqual(['external documentation', 'sharing'])
