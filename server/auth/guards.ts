@@ -13,11 +13,15 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * Guards `/:project/...`: members read, admins write; `memberWrites` lists sub-paths (after
- * the project) where any member may write, e.g. `['/coding/']`. Sets `c.var.role`.
+ * the project) where any member may write, e.g. `['/coding/']`; `adminReads` lists sub-paths only
+ * admins may read. Sets `c.var.role`.
  * @example projectRoutes.use('/:project/*', projectAccess({ memberWrites: ['/coding/'] }))
  */
-export function projectAccess(options: { memberWrites?: readonly string[] } = {}): MiddlewareHandler<AppEnv> {
+export function projectAccess(
+  options: { memberWrites?: readonly string[]; adminReads?: readonly string[] } = {},
+): MiddlewareHandler<AppEnv> {
   const memberWrites = options.memberWrites ?? []
+  const adminReads = options.adminReads ?? []
   return async function projectAccess(c, next) {
     const name = c.req.param('project')
     if (name === undefined) return next()
@@ -26,11 +30,14 @@ export function projectAccess(options: { memberWrites?: readonly string[] } = {}
     if (!role) throw new ForbiddenError(`you are not a member of project '${name}'`)
     c.set('role', role)
     c.set('project', project)
-    if (!safeMethods.has(c.req.method) && role !== 'admin') {
+    if (role !== 'admin') {
       // The path after `/api/projects/:project`.
       const segments = c.req.path.split('/')
       const rest = `/${segments.slice(segments.indexOf('projects') + 2).join('/')}`
-      if (!memberWrites.some((p) => rest.startsWith(p))) throw new ForbiddenError('only a project admin may do this')
+      const allowed = safeMethods.has(c.req.method)
+        ? !adminReads.some((p) => rest.startsWith(p))
+        : memberWrites.some((p) => rest.startsWith(p))
+      if (!allowed) throw new ForbiddenError('only a project admin may do this')
     }
     await next()
   }

@@ -55,7 +55,8 @@ const CreateProjectBody = z.object({
 export const projectRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await onlyVisibleProjects(c.var.ctx, await listProjects(c.var.ctx)), 200))
   // Members read a project, admins change it; coders write only their own coding.
-  .use('/:project/*', projectAccess({ memberWrites: ['/coding/'] }))
+  // Evaluation compares machine labels with a coder's: blind coding keeps it from coders.
+  .use('/:project/*', projectAccess({ memberWrites: ['/coding/'], adminReads: ['/labeling/evaluation'] }))
   .use('/', siteAdminWrites())
   .post('/', zValidator('json', CreateProjectBody), async (c) => {
     const input = c.req.valid('json')

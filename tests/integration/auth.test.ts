@@ -210,6 +210,8 @@ describe('roles', () => {
       ['/api/projects/secret', {}],
       ['/api/projects/secret/commits', {}],
       ['/api/projects', { method: 'POST', json: { name: 'coder-made' } }],
+      // Comparing labelers with a coder would show other coders' labels before a reveal.
+      ['/api/projects/default/labeling/evaluation?labeler=rules&against=coder1', {}],
     ]
     for (const [path, init] of forbidden) {
       const res = await coder.request(path, init)
