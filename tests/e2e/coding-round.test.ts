@@ -63,7 +63,8 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
     expect(server.signInUrl).toMatch(/\?token=[\w-]{20,}$/)
     const anonymous = await newPage()
     await anonymous.goto(`${server.url}p/default`)
-    await anonymous.waitForURL(/\/signin\?next=/)
+    // The client redirects with history.pushState: no new document load to wait for.
+    await anonymous.waitForURL(/\/signin\?next=/, { waitUntil: 'commit' })
     await anonymous.getByRole('heading', { name: 'Sign in to Concord' }).waitFor()
     await shot(anonymous, '01-sign-in')
     await signInWithPrintedLink(admin, server)
@@ -100,7 +101,7 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
     await admin.getByRole('radio', { name: /shown after the coder saves/ }).check()
     await shot(admin, '04-new-round')
     await admin.getByRole('button', { name: 'Create round' }).click()
-    await admin.waitForURL(/\/rounds\/\d+$/)
+    await admin.waitForURL(/\/rounds\/\d+$/, { waitUntil: 'commit' })
     await admin.getByRole('heading', { name: 'pilot' }).waitFor()
     await admin.getByRole('progressbar', { name: "ann's progress" }).waitFor()
     await shot(admin, '05-dashboard-before-coding')
