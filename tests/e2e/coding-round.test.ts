@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agreementReport } from '../../server/core/agreement'
 import { signInWithPrintedLink } from '../helpers/auth'
+import { buildClientOnce } from '../helpers/build'
 import { browserAvailable, launchChromium } from '../helpers/browser'
 import { runCli } from '../helpers/cli'
 import { freshDatabase } from '../helpers/db'
@@ -42,13 +42,8 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
     mkdirSync(shots, { recursive: true })
     t = await freshDatabase()
     t.close()
-    // A private build: another test rebuilding dist/ meanwhile would swap the chunks under the page.
-    const clientDir = path.join(t.dir, 'client')
-    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', clientDir], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    })
-    server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1', CONCORD_AUTH: 'required', CONCORD_CLIENT_DIR: clientDir })
+    buildClientOnce()
+    server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1', CONCORD_AUTH: 'required' })
     browser = await launchChromium()
     admin = await newPage()
   })
@@ -64,14 +59,15 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
     const anonymous = await newPage()
     await anonymous.goto(`${server.url}p/default`)
     // The client redirects with history.pushState: no new document load to wait for.
-    await anonymous.waitForURL(/\/signin\?next=/, { waitUntil: 'commit' })
+    // The first requests after start can queue behind the sample's background pre-labeling.
+    await anonymous.waitForURL(/\/signin\?next=/, { waitUntil: 'commit', timeout: 150_000 })
     await anonymous.getByRole('heading', { name: 'Sign in to Concord' }).waitFor()
     await shot(anonymous, '01-sign-in')
     await signInWithPrintedLink(admin, server)
     await admin.locator('.user-menu').getByText('admin').waitFor()
     expect(admin.url()).not.toContain('token=')
     await shot(admin, '02-projects-as-admin')
-  })
+  }, 200_000)
 
   it('adds two coders: one with an initial password, one by invite link', async () => {
     await admin.goto(`${server.url}p/default/members`)

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signInWithPrintedLink } from '../helpers/auth'
+import { buildClientOnce } from '../helpers/build'
 import { browserAvailable, launchChromium } from '../helpers/browser'
 import { runCli } from '../helpers/cli'
 import { freshDatabase } from '../helpers/db'
@@ -11,7 +11,6 @@ import type { TestDatabase } from '../helpers/db'
 import { GitRepo } from '../helpers/git-repo'
 import { startServer } from '../helpers/server'
 import type { RunningServer } from '../helpers/server'
-import { repoRoot } from '../helpers/shared'
 
 // The README's link sits next to markup that must stay text.
 const readmeLine = '| Demo-7B | [<img src=x onerror="window.__pwned=1"> weights](https://huggingface.co/demo-org/demo-7b) |'
@@ -25,10 +24,7 @@ describe.skipIf(!browserAvailable())('importing a clone and linking it through a
   let model: GitRepo
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    })
+    buildClientOnce()
     upstream = new GitRepo()
     upstream.write('README.md', `# Demo LM\n\n| Model | Download |\n|---|---|\n${readmeLine}\n`)
     upstream.commit('Add README')
