@@ -180,6 +180,8 @@ export function swimlaneChart(lanes: Swimlanes, family: string): EChartsOption {
   )
   return {
     ...base(`${family}: active ${lanes.periodDays}-day periods per repository`),
+    // Tooltips are HTML: a '{b}' template has ECharts escape the (untrusted) repository names;
+    // a function formatter would have to escape them itself.
     tooltip: { trigger: 'item', confine: true, formatter: '{b}' },
     grid: { left: 8, right: 24, top: 12, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: { type: 'time', min: lanes.day0 ? dayMs(lanes.day0) : undefined },
