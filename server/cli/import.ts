@@ -1,5 +1,5 @@
 /**
- * @module `concord import jsonl|families|labels`.
+ * @module `concord import jsonl|families|labels|git|github|hf|project`.
  */
 import { studyFormats } from '../ingest/study-csv'
 import type { StudyFormat } from '../ingest/study-csv'
@@ -7,6 +7,7 @@ import { importFamiliesFile, importJsonlFiles, importLongLabels, importStudyFile
 import { runRepositoryImport } from '../services/repository-import'
 import type { RepositoryImportInput } from '../services/repository-import'
 import { UsageError, openSession, output, parseFlags } from './command'
+import { importProjectCommand } from './project-archive'
 import { stderrCountdown, stderrProgress } from './progress'
 
 export const importHelp = `Usage: concord import <source> [flags]
@@ -25,6 +26,11 @@ Repositories, from where they live (each commit stored once; a rerun fetches onl
                                  diffs from a bare git clone without LFS content (HF_TOKEN, HF_ENDPOINT)
   --family NAME                  also puts the repository into that family (created if needed)
 
+A whole project:
+  project FILE [--as NAME]       an archive of concord export project, as a new project named as
+                                 in the archive or NAME (an existing name is refused); users are
+                                 matched by name, the missing ones created without a password
+
 Each file is stored whole or not at all; importing the same data twice adds nothing.
 Flags: --project NAME (default: default), --json, --help`
 
@@ -36,10 +42,13 @@ export async function importCommand(args: string[]): Promise<void> {
     platform: { type: 'string' },
     repo: { type: 'string' },
     family: { type: 'string' },
+    as: { type: 'string' },
   })
   if (values.help) return void console.log(importHelp)
   const [source, ...positionals] = all
-  if (!source) throw new UsageError('import needs a source: jsonl, families, labels, git, github or hf (see --help)')
+  if (!source) throw new UsageError('import needs a source: jsonl, families, labels, git, github, hf or project (see --help)')
+  if (source === 'project') return importProjectCommand(values, positionals)
+  if (values.as) throw new UsageError('--as is for import project')
   if (source === 'git' || source === 'github' || source === 'hf') return importRepositoryCommand(source, positionals, values)
   if (!['jsonl', 'families', 'labels'].includes(source)) throw new UsageError(`unknown import source '${source}'`)
   if (positionals.length === 0) throw new UsageError(`import ${source} needs a FILE`)

@@ -11,7 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     const m = await import('./status')
     return { run: m.statusCommand, help: m.statusHelp }
   } },
-  import: { summary: 'commits, families and labels from files, git, GitHub, Hugging Face', load: async () => {
+  import: { summary: 'commits, families and labels from files, git, GitHub, Hugging Face; a project archive', load: async () => {
     const m = await import('./import')
     return { run: m.importCommand, help: m.importHelp }
   } },
@@ -35,7 +35,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     const m = await import('./label')
     return { run: m.evaluateCommand, help: m.evaluateHelp }
   } },
-  export: { summary: 'every label with its source, as CSV or JSON', load: async () => {
+  export: { summary: 'every label with its source, as CSV or JSON; a whole project as one file', load: async () => {
     const m = await import('./export')
     return { run: m.exportCommand, help: m.exportHelp }
   } },

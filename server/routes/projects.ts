@@ -14,6 +14,7 @@ import { projectStatus } from '../services/status'
 import { projectAccess, siteAdminWrites } from '../auth/guards'
 import { onlyVisibleProjects } from '../services/accounts'
 import { agreementRoutes } from './agreement'
+import { archiveRoutes } from './archive'
 import { analysisRoutes } from './analysis'
 import { codingRoutes } from './coding'
 import { exportRoutes } from './export'
@@ -56,7 +57,7 @@ export const projectRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await onlyVisibleProjects(c.var.ctx, await listProjects(c.var.ctx)), 200))
   // Members read a project, admins change it; coders write only their own coding.
   // Evaluation compares machine labels with a coder's: blind coding keeps it from coders.
-  .use('/:project/*', projectAccess({ memberWrites: ['/coding/'], adminReads: ['/labeling/evaluation'] }))
+  .use('/:project/*', projectAccess({ memberWrites: ['/coding/'], adminReads: ['/labeling/evaluation', '/archive'] }))
   .use('/', siteAdminWrites())
   .post('/', zValidator('json', CreateProjectBody), async (c) => {
     const input = c.req.valid('json')
@@ -103,6 +104,7 @@ export const projectRoutes = new Hono<AppEnv>()
   .route('/:project/rounds', roundRoutes)
   .route('/:project/coding', codingRoutes)
   .route('/:project/export', exportRoutes)
+  .route('/:project/archive', archiveRoutes)
   .route('/:project/jobs', jobRoutes)
   .route('/:project/families', familyRoutes)
   .route('/:project/discovery', discoveryRoutes)

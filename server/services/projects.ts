@@ -52,6 +52,15 @@ export type InitialCodebook =
   | { kind: 'empty' }
   | { kind: 'document'; document: CodebookDocument; source: string }
 
+/** A new project's name, trimmed: 1 to 100 characters, no slashes or control characters (it goes in URLs). */
+export function checkProjectName(raw: string): string {
+  const name = raw.trim()
+  if (name === '' || name.length > 100 || /[/\\\u0000-\u001f]/.test(name)) {
+    throw new InvalidInputError(`project name '${raw}': 1 to 100 characters, no slashes or control characters`)
+  }
+  return name
+}
+
 /**
  * Creates a project with the codebook asked for; fails when the name is taken. (`ensureProject`
  * stays the way projects are made on first use, always with the default codebook.)
@@ -60,10 +69,7 @@ export async function createProject(
   ctx: Ctx,
   input: { name: string; description?: string; codebook: InitialCodebook; author?: string | undefined },
 ): Promise<Project> {
-  const name = input.name.trim()
-  if (name === '' || name.length > 100 || /[/\\\u0000-\u001f]/.test(name)) {
-    throw new InvalidInputError(`project name '${input.name}': 1 to 100 characters, no slashes or control characters`)
-  }
+  const name = checkProjectName(input.name)
   return ctx.db.transaction(async (tx) => {
     const txCtx = withDb(ctx, tx)
     const [project] = await tx.insert(projects).values({ name, description: input.description ?? '' }).onConflictDoNothing().returning()
