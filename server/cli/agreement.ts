@@ -1,12 +1,10 @@
 /**
  * @module `concord agreement`: inter-rater statistics on a CSV or on the project's labels.
  */
-import { readFile } from 'node:fs/promises'
 import { agreementReport } from '../core/agreement'
 import type { AgreementReport } from '../core/agreement'
 import { parseRatingsCsv } from '../ingest/agreement-csv'
-import { IngestError } from '../ingest/ingest-error'
-import { decodeText } from '../ingest/text'
+import { readImportFile } from '../ingest/text'
 import { platforms } from '../../schema/enums'
 import type { Platform } from '../../schema/enums'
 import { projectAgreement } from '../services/agreement'
@@ -57,7 +55,7 @@ export async function agreementCommand(args: string[]): Promise<void> {
   let report: AgreementReport
   if (values.input) {
     if (values.platform || values['codebook-version']) throw new UsageError('--platform and --codebook-version apply to stored labels, not --input')
-    const ratings = parseRatingsCsv(await readInput(values.input), values.input)
+    const ratings = parseRatingsCsv(await readImportFile(values.input), values.input)
     report = agreementReport(ratings, { coders, bootstrapResamples: resamples, seed })
   } else {
     const session = await openSession(values.project)
@@ -75,14 +73,6 @@ export async function agreementCommand(args: string[]): Promise<void> {
     }
   }
   output(values.json, report, () => formatReport(report))
-}
-
-async function readInput(file: string): Promise<string> {
-  try {
-    return decodeText(await readFile(file))
-  } catch (error) {
-    throw new IngestError(file, null, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
 }
 
 const fmt = (v: number | null) => (v === null ? 'undefined' : v.toFixed(3))

@@ -2,18 +2,17 @@
  * @module `concord codebook`: list, history, export, import, init, and the operations that grow
  * a codebook (add, rename, edit, merge, split, retire, mode), each making a new version.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import path from 'node:path'
 import type { CodeSnapshot } from '../../schema'
 import type { CodebookFormat } from '../core/codebook-document'
 import { codebookFormats } from '../core/codebook-document'
-import { decodeText } from '../ingest/text'
+import { readImportFile } from '../ingest/text'
 import { codebookView, versionSnapshot } from '../services/codebook'
 import type { CodeView } from '../services/codebook'
 import { addCode, completeRecode, editCode, listRecodeQueue, mergeCodes, renameCode, retireCode, setMultiLabel, splitCode } from '../services/codebook-evolution'
 import { exportCodebook, importCodebook, readCodebookText } from '../services/codebook-exchange'
-import { InvalidInputError } from '../services/errors'
 import type { InitialCodebook } from '../services/projects'
 import { createProject } from '../services/projects'
 import { UsageError, openDatabaseSession, openSession, output, parseFlags } from './command'
@@ -129,13 +128,7 @@ function codeFields(values: Values) {
 }
 
 async function readCodebookFile(file: string, format: CodebookFormat | undefined) {
-  let text: string
-  try {
-    text = decodeText(await readFile(file))
-  } catch (error) {
-    throw new InvalidInputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
-  return readCodebookText(text, file, format)
+  return readCodebookText(await readImportFile(file), file, format)
 }
 
 async function initProject(values: Values, format: CodebookFormat | undefined): Promise<void> {

@@ -8,9 +8,7 @@ import { IngestError } from './ingest-error'
 import { splitCodes } from './long-labels'
 
 export function parseRatingsCsv(text: string, file: string): Rating[] {
-  const rows = readCsv(text, file, { required: ['unit', 'coder', 'code'] })
-  if (rows.length === 0) throw new IngestError(file, null, 'no ratings: the file has a header only')
-  return rows.map(({ line, values }) => {
+  return readCsv(text, file, { required: ['unit', 'coder', 'code'] }).map(({ line, values }) => {
     const unit = values.unit!.trim()
     const rater = values.coder!.trim()
     if (unit === '') throw new IngestError(file, line, 'unit: empty')

@@ -229,6 +229,7 @@ class QdcReader {
 
 function parseQdc(text: string, file: string): CodebookDocument {
   const source = text.replace(/^\uFEFF/, '')
+  if (source.trim() === '') throw new IngestError(file, null, 'empty file: expected a CodeBook element')
   if (/<!DOCTYPE/i.test(source)) throw new IngestError(file, null, 'DOCTYPE declarations are not accepted in a codebook')
   const wellFormed = XMLValidator.validate(source)
   if (wellFormed !== true) throw new IngestError(file, wellFormed.err.line, `not well-formed XML: ${wellFormed.err.msg}`)

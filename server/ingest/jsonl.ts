@@ -51,6 +51,10 @@ export function parseCommitJsonl(text: string, file: string, diffCap: number): C
     if (line === '') continue
     records.push(parseLine(line, file, i + 1, diffCap))
   }
+  // An empty file is more likely a failed export than a repository without commits.
+  if (records.length === 0) {
+    throw new IngestError(file, null, `no commit records: the file ${text === '' ? 'is empty' : 'holds only blank lines'}`)
+  }
   return records
 }
 

@@ -153,8 +153,15 @@ export async function listCommits(
 }
 
 /**
- * One commit with its files, labels (with rater and codes), open codes and final code: those
- * the viewer may see (blind rounds hide other coders' work; services/visibility.ts).
+ * The most files a commit's detail lists, in recorded order: a commit may touch tens of
+ * thousands (a vendored tree), and the page needs the first ones and the count (`fileCount`).
+ */
+export const listedFilesCap = 1_000
+
+/**
+ * One commit with its files (the first `listedFilesCap`; `fileCount` is how many it touched),
+ * labels (with rater and codes), open codes and final code: those the viewer may see (blind
+ * rounds hide other coders' work; services/visibility.ts).
  */
 export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
   const [row] = await ctx.db
@@ -163,7 +170,12 @@ export async function getCommit(ctx: Ctx, projectId: number, commitId: number) {
     .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
     .where(and(eq(commits.id, commitId), eq(repositories.projectId, projectId)))
   if (!row) throw new NotFoundError(`no commit ${commitId} in this project`)
-  const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id)
+  const files = await ctx.db
+    .select()
+    .from(commitFiles)
+    .where(eq(commitFiles.commitId, commitId))
+    .orderBy(commitFiles.id)
+    .limit(listedFilesCap)
   const visibility = await labelVisibility(ctx, projectId)
   const labelRows = visibleLabels(visibility, groupByLabel(await labelCodeRows(ctx, eq(labels.commitId, commitId))))
     .sort((x, y) => x.rater.localeCompare(y.rater))

@@ -2,7 +2,6 @@
  * @module Imports: commit JSONL files, families.json, and coded labels (long CSV, the study's
  * files). Each file is atomic: it is stored whole or not at all.
  */
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { and, eq, inArray } from 'drizzle-orm'
 import { commits, repositories } from '../../schema'
@@ -13,7 +12,7 @@ import { parseCommitJsonl } from '../ingest/jsonl'
 import { parseLongLabels } from '../ingest/long-labels'
 import { parseStudyCsv, studyRaters } from '../ingest/study-csv'
 import type { StudyFormat } from '../ingest/study-csv'
-import { decodeText } from '../ingest/text'
+import { readImportFile } from '../ingest/text'
 import { audit } from './audit'
 import { codeResolver, currentCodebook } from './codebook'
 import { ensureFamilies, ensureRepositories, linkFamilyRepositories, storeCommits } from './commit-store'
@@ -35,14 +34,6 @@ export class ImportError extends ServiceError {
   }
 }
 
-async function readText(file: string): Promise<string> {
-  try {
-    return decodeText(await readFile(file))
-  } catch (error) {
-    throw new IngestError(file, null, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
-}
-
 export type JsonlImportResult = { imported: number; skipped_duplicates: number; files: number }
 
 /**
@@ -58,7 +49,7 @@ export async function importJsonlFiles(
   const started = Date.now()
   for (const [index, file] of input.files.entries()) {
     try {
-      const records = parseCommitJsonl(await readText(file), file, input.diffCap)
+      const records = parseCommitJsonl(await readImportFile(file), file, input.diffCap)
       const { imported, skippedDuplicates } = await ctx.db.transaction(async (tx) => {
         const stats = await storeCommits(withDb(ctx, tx), input.projectId, records)
         await audit(withDb(ctx, tx), {
@@ -92,7 +83,7 @@ export async function importFamiliesFile(
   ctx: Ctx,
   input: { projectId: number; file: string },
 ): Promise<FamiliesImportResult> {
-  const definitions = parseFamiliesJson(await readText(input.file), input.file)
+  const definitions = parseFamiliesJson(await readImportFile(input.file), input.file)
   return ctx.db.transaction(async (tx) => {
     const txCtx = withDb(ctx, tx)
     const repos = definitions.flatMap((d) => [
@@ -120,7 +111,7 @@ export async function importFamiliesFile(
 
 /** Imports codes made elsewhere (CSV `repo,sha,coder,code`); unknown commits or codes name the line. */
 export async function importLongLabels(ctx: Ctx, input: { projectId: number; file: string }): Promise<{ imported: number }> {
-  const rows = parseLongLabels(await readText(input.file), input.file)
+  const rows = parseLongLabels(await readImportFile(input.file), input.file)
   return ctx.db.transaction(async (tx) => {
     const txCtx = withDb(ctx, tx)
     const { version, codes } = await currentCodebook(txCtx, input.projectId)
@@ -185,7 +176,7 @@ export async function importStudyFile(
   ctx: Ctx,
   input: { projectId: number; file: string; format: StudyFormat },
 ): Promise<StudyImportResult> {
-  const rows = parseStudyCsv(await readText(input.file), input.file, input.format)
+  const rows = parseStudyCsv(await readImportFile(input.file), input.file, input.format)
   return ctx.db.transaction(async (tx) => {
     const txCtx = withDb(ctx, tx)
     const { version, codes } = await currentCodebook(txCtx, input.projectId)

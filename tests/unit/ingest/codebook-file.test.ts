@@ -81,3 +81,13 @@ describe('reading Concord JSON', () => {
     expect(strip(back)).toEqual(strip(doc))
   })
 })
+
+describe('reading an empty codebook file', () => {
+  it.each(['', '\uFEFF\n  \n'])('refuses %j as an empty file', (text) => {
+    expect(() => parseCodebookFile(text, 'c.qdc', 'qdc')).toThrow('c.qdc: empty file: expected a CodeBook element')
+  })
+
+  it('refuses a CodeBook whose Codes are empty, naming the line', () => {
+    expect(() => parseCodebookFile(wrap(''), 'c.qdc', 'qdc')).toThrow(/^c\.qdc:3: element CodeBook\/Codes\[1\]: missing child element/)
+  })
+})

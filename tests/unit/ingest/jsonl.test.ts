@@ -64,3 +64,21 @@ describe('parseCommitJsonl', () => {
     expect(c!.diff.startsWith('z'.repeat(1000) + '\n[...')).toBe(true)
   })
 })
+
+describe('parseCommitJsonl on files without records', () => {
+  it.each([
+    ['', 'x.jsonl: no commit records: the file is empty'],
+    ['\n \n\r\n', 'x.jsonl: no commit records: the file holds only blank lines'],
+  ])('refuses %j', (text, message) => {
+    expect(() => parseCommitJsonl(text, 'x.jsonl', 20_000)).toThrow(message)
+  })
+
+  it('names the line of a last record cut mid-object, after good ones', () => {
+    expect(() => parseCommitJsonl(`${line(record)}\n${line(record).slice(0, 50)}`, 'x.jsonl', 20_000)).toThrow(/^x\.jsonl:2: not valid JSON/)
+  })
+
+  it('names a nested field of the wrong type', () => {
+    const bad = { ...record, files: [{ ...record.files[0], additions: '3' }] }
+    expect(() => parseCommitJsonl(line(bad), 'x.jsonl', 20_000)).toThrow(/^x\.jsonl:1: files\.0\.additions: /)
+  })
+})
