@@ -122,6 +122,11 @@ function CommitView(props: { commit: CommitDetail; project: string }) {
           Files <span class="count">{formatCount(c().fileCount)}</span>
         </h2>
         <FileTable files={c().files} />
+        <Show when={c().fileCount > c().files.length}>
+          <p class="muted small">
+            Showing the first {formatCount(c().files.length)} of {formatCount(c().fileCount)} files.
+          </p>
+        </Show>
       </section>
 
       <Show when={c().finalCode}>

@@ -50,6 +50,7 @@ beforeEach(() => {
     'fetch',
     vi.fn(async (url: string) => {
       if (url === '/api/projects/default/commits/7') return Response.json(commit)
+      if (url === '/api/projects/default/commits/9') return Response.json({ ...commit, id: 9, fileCount: 10_000 })
       return Response.json({ error: `no commit`, code: 'not_found' }, { status: 404 })
     }),
   )
@@ -101,6 +102,13 @@ describe('Commit page', () => {
     expect(container.textContent!.split(hostile).length - 1).toBe(4)
     expect(container.querySelector('script')).toBeNull()
     expect(container.querySelector('img')).toBeNull()
+    expect(container.textContent).not.toContain('Showing the first')
+  })
+
+  it('says when the file list is cut short of the file count', async () => {
+    const { container } = renderAt('/p/default/commits/9')
+    await screen.findByText('Merge pull request #1')
+    expect(container.textContent).toContain('Showing the first 4 of 10,000 files.')
   })
 
   it('reports a missing commit through the error boundary', async () => {
