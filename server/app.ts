@@ -3,7 +3,6 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { existsSync } from 'node:fs'
@@ -16,8 +15,10 @@ import { RateLimitedError, ServiceError } from './services/errors'
 import { authenticate, signInLink } from './auth/middleware'
 import type { AuthOptions } from './auth/middleware'
 import { createRateLimiter } from './auth/rate-limit'
+import type { RateLimiter } from './auth/rate-limit'
 import { authRoutes } from './routes/auth'
 import type { ImportSettings } from './services/repository-import'
+import { bodyLimits } from './routes/body-limits'
 import type { AppEnv } from './routes/env'
 import { health } from './routes/health'
 import { projectRoutes } from './routes/projects'
@@ -36,8 +37,10 @@ export type AppOptions = {
   db: Db
   /** The built client (vite's output); omitted in API-only tests. */
   clientDir?: string
-  /** Sign-in: `required` (default false until every test signs in) makes anonymous calls 401. */
+  /** Sign-in: anonymous API calls get 401 unless `{ required: false }` is passed explicitly. */
   auth?: AuthOptions
+  /** Failed sign-ins and invite attempts (default: 10 per address and per name in 15 minutes). */
+  signInLimiter?: RateLimiter
   /** The LLM labeler's settings, for labeling runs started from the web app. */
   llm?: LlmConfig
   /** Where imports started from the web app read (GitHub, the Hub, clones) and the diff cap. */
@@ -46,22 +49,31 @@ export type AppOptions = {
 
 export function createApp(options: AppOptions) {
   const auth = options.auth ?? {}
+  // Closed unless the caller opens it on purpose: forgetting the option must not open the API.
+  const required = auth.required ?? true
   const app = new Hono<AppEnv>()
     .use(
       secureHeaders({
         contentSecurityPolicy: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'"],
+          // ECharts writes its tooltips as HTML with style attributes. An attribute cannot
+          // select other elements or load anything (img-src), unlike a <style> element, which
+          // stays refused.
+          styleSrcAttr: ["'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
+          formAction: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],
         },
+        xFrameOptions: 'DENY',
+        // A route may send its own stricter policy (the HTML report: no script at all).
+        overwrite: false,
       }),
     )
-    .use('/api/*', bodyLimit({ maxSize: 10 * 1024 * 1024 }))
     .use('/api/*', async (c, next) => {
       c.set('ctx', {
         db: options.db,
@@ -71,10 +83,12 @@ export function createApp(options: AppOptions) {
       })
       await next()
     })
-    .use('/api/*', authenticate({ db: options.db, required: auth.required }))
+    .use('/api/*', authenticate({ db: options.db, required }))
+    // After the sign-in check: with sign-in required, an anonymous call is refused before its body is read.
+    .use('/api/*', bodyLimits())
     .use('*', signInLink({ db: options.db, link: auth.signInLink }))
     .route('/api/health', health)
-    .route('/api/auth', authRoutes({ limiter: createRateLimiter({ limit: 10, windowMs: 15 * 60_000 }), required: auth.required ?? false }))
+    .route('/api/auth', authRoutes({ limiter: options.signInLimiter ?? createRateLimiter({ limit: 10, windowMs: 15 * 60_000 }), required }))
     .route('/api/users', userRoutes)
     .route('/api/projects', projectRoutes)
 

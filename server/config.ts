@@ -38,7 +38,7 @@ const Env = z.object({
   CONCORD_LLM_BUDGET_USD: unsetIfEmpty(z.coerce.number().positive()),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** `required`: anonymous requests get 401 (default `off` until every test signs in). */
+  /** `required` (the default): anonymous requests get 401; `off` opens the API to anyone who can reach it. */
   CONCORD_AUTH: z.enum(['required', 'off']).default('required'),
   /** Sets the administrator's password at start instead of printing a sign-in link. */
   CONCORD_ADMIN_PASSWORD: unsetIfEmpty(z.string().min(8, 'at least 8 characters')),

@@ -8,13 +8,15 @@ import type { AppEnv } from '../routes/env'
 import { projectRole } from '../services/accounts'
 import { ForbiddenError, UnauthorizedError } from '../services/errors'
 import { getProject } from '../services/projects'
+import { labelVisibility } from '../services/visibility'
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * Guards `/:project/...`: members read, admins write; `memberWrites` lists sub-paths (after
  * the project) where any member may write, e.g. `['/coding/']`; `adminReads` lists sub-paths only
- * admins may read. Sets `c.var.role`.
+ * admins may read: reads of every coder's labels, so an admin who codes in an open round of the
+ * project (and so codes blind) may not either, until it is revealed. Sets `c.var.role`.
  * @example projectRoutes.use('/:project/*', projectAccess({ memberWrites: ['/coding/'] }))
  */
 export function projectAccess(
@@ -30,14 +32,16 @@ export function projectAccess(
     if (!role) throw new ForbiddenError(`you are not a member of project '${name}'`)
     c.set('role', role)
     c.set('project', project)
+    // The path after `/api/projects/:project`.
+    const segments = c.req.path.split('/')
+    const rest = `/${segments.slice(segments.indexOf('projects') + 2).join('/')}`
+    const safe = safeMethods.has(c.req.method)
+    const adminRead = safe && adminReads.some((p) => rest.startsWith(p))
     if (role !== 'admin') {
-      // The path after `/api/projects/:project`.
-      const segments = c.req.path.split('/')
-      const rest = `/${segments.slice(segments.indexOf('projects') + 2).join('/')}`
-      const allowed = safeMethods.has(c.req.method)
-        ? !adminReads.some((p) => rest.startsWith(p))
-        : memberWrites.some((p) => rest.startsWith(p))
+      const allowed = safe ? !adminRead : memberWrites.some((p) => rest.startsWith(p))
       if (!allowed) throw new ForbiddenError('only a project admin may do this')
+    } else if (adminRead && !(await labelVisibility(c.var.ctx, project.id)).all) {
+      throw new ForbiddenError('you code in an open round of this project: this opens to you once the round is revealed')
     }
     await next()
   }

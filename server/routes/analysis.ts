@@ -44,6 +44,9 @@ function settingsOf<T extends Record<string, unknown>>(q: T, ...drop: (keyof T)[
   return copy as Omit<T, (typeof drop)[number]>
 }
 
+/** The report is one self-contained file: its own <style>, inline SVG, no script, nothing fetched. */
+const reportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 const safeFileName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_')
 
 /** A table as a download: CSV, or JSON with its rows as objects. */
@@ -123,5 +126,5 @@ export const analysisRoutes = new Hono<AppEnv>()
     const project = await projectOf(c)
     const html = await reportHtml(c.var.ctx, { projectId: project.id, projectName: project.name, settings: settingsOf(q, 'inline') })
     const disposition = q.inline === '1' ? 'inline' : `attachment; filename="${safeFileName(`concord-${project.name}-analysis`)}.html"`
-    return c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': disposition })
+    return c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': disposition, 'Content-Security-Policy': reportPolicy })
   })

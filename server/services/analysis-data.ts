@@ -22,6 +22,7 @@ import type { Contributor } from '../core/contributors'
 import type { CodedCommit, DayCount, FamilyInput } from '../core/project-analysis'
 import type { Ctx } from './context'
 import { NotFoundError } from './errors'
+import { labelVisibility } from './visibility'
 
 export type LoadedRepository = {
   id: number
@@ -189,13 +190,17 @@ export async function loadCodes(
 ): Promise<LoadedCodes> {
   const byId = new Map(repos.map((r) => [r.id, r]))
   const scope = sql`${commits.repositoryId} in ${projectRepositoryIds(projectId)}`
-  const finalRows = await ctx.db
+  // Blind coding: a coder of an open round gets no final code, and only the pre-labels the
+  // round shows, on its units (the family view lists coded commits).
+  const visibility = await labelVisibility(ctx, projectId)
+  const allFinalRows = await ctx.db
     .select({ repositoryId: commits.repositoryId, commitId: commits.id, day: commitDay, code: codes.name })
     .from(finalCodes)
     .innerJoin(finalCodeCodes, eq(finalCodeCodes.finalCodeId, finalCodes.id))
     .innerJoin(codes, eq(codes.id, finalCodeCodes.codeId))
     .innerJoin(commits, eq(commits.id, finalCodes.commitId))
     .where(scope)
+  const finalRows = visibility.all ? allFinalRows : allFinalRows.filter((r) => visibility.canSee({ commitId: r.commitId, kind: 'final' }))
   const coded = new Map<number, { repositoryId: number; codes: string[] }>()
   const add = (row: { repositoryId: number; commitId: number; day: string; code: string }) => {
     const repo = byId.get(row.repositoryId)
@@ -224,6 +229,7 @@ export async function loadCodes(
       .orderBy(desc(labels.id))
     const chosen = new Map<number, number>() // commit -> its newest machine label
     for (const row of machineRows) {
+      if (!visibility.all && !visibility.canSee({ commitId: row.commitId, kind: 'machine' })) continue
       if (coded.has(row.commitId) && !chosen.has(row.commitId)) continue // has a final code
       const label = chosen.get(row.commitId)
       if (label === undefined) chosen.set(row.commitId, row.labelId)

@@ -37,6 +37,7 @@ import { chunks } from './commit-store'
 import type { Ctx } from './context'
 import { withDb } from './context'
 import { ConflictError, InvalidInputError, NotFoundError } from './errors'
+import { labelVisibility, visibleLabels } from './visibility'
 
 const Base = z.object({
   projectId: z.number().int().positive(),
@@ -554,15 +555,17 @@ export async function listRecodeQueue(ctx: Ctx, projectId: number, options: { st
     .where(and(...conditions))
     .orderBy(asc(recodeQueue.id))
   const ids = [...new Set(rows.map((r) => r.commitId))]
-  const labelRows = ids.length
+  const allLabelRows = ids.length
     ? await ctx.db
-        .select({ commitId: labels.commitId, labelId: labels.id, rater: users.name, code: codes.name })
+        .select({ commitId: labels.commitId, labelId: labels.id, raterId: labels.raterId, source: labels.source, rater: users.name, code: codes.name })
         .from(labels)
         .innerJoin(users, eq(users.id, labels.raterId))
         .innerJoin(labelCodes, eq(labelCodes.labelId, labels.id))
         .innerJoin(codes, eq(codes.id, labelCodes.codeId))
         .where(inArray(labels.commitId, ids))
     : []
+  // Blind coding: a coder of an open round sees only their own labels on its units.
+  const labelRows = visibleLabels(await labelVisibility(ctx, projectId), allLabelRows)
   const versions = await ctx.db.all<{ id: number; version: number }>(sql`select id, version from codebook_versions where codebook_id = ${codebook.id}`)
   const versionOf = new Map(versions.map((v) => [Number(v.id), Number(v.version)]))
   return rows.map((r) => {

@@ -22,6 +22,7 @@ import { fallbackCodeName } from '../core/default-codebook'
 import type { Ctx } from './context'
 import { InvalidInputError, NotFoundError } from './errors'
 import { ensureRater, machineSource } from './users'
+import { blindUnits } from './visibility'
 
 export type CurrentCodebook = { codebook: Codebook; version: CodebookVersion; codes: Code[] }
 
@@ -293,7 +294,7 @@ export async function codebookView(ctx: Ctx, projectId: number): Promise<Codeboo
   const { codebook, codes: list } = await currentCodebook(ctx, projectId)
   const codeIds = list.map((c) => c.id)
   const [usage, links, versions, pending] = await Promise.all([
-    codeUsage(ctx, codeIds),
+    codeUsage(ctx, projectId, codeIds),
     codeIds.length === 0
       ? Promise.resolve([])
       : ctx.db
@@ -323,25 +324,34 @@ export async function codebookView(ctx: Ctx, projectId: number): Promise<Codeboo
   }
 }
 
-/** Per code: labels, distinct raters, final codes, distinct commits and open codes filed under it. */
-export async function codeUsage(ctx: Ctx, codeIds: readonly number[]): Promise<Map<number, CodeUsage>> {
+/**
+ * Per code: labels, distinct raters, final codes, distinct commits and open codes filed under it.
+ * A coder of an open round counts only their own work on its units (blind coding: a count that
+ * moves when another coder saves would tell what they chose).
+ */
+export async function codeUsage(ctx: Ctx, projectId: number, codeIds: readonly number[]): Promise<Map<number, CodeUsage>> {
   const out = new Map<number, CodeUsage>()
   if (codeIds.length === 0) return out
   const ids = sql.join(codeIds.map((id) => sql`${id}`), sql`, `)
+  const blind = blindUnits(ctx, projectId)
+  const viewerId = ctx.viewer?.id ?? null
+  const visibleLabel = blind ? sql`and (l.commit_id not in (${blind}) or l.rater_id = ${viewerId})` : sql``
+  const visibleFinal = blind ? sql`and fc.commit_id not in (${blind})` : sql``
+  const visibleOpen = blind ? sql`and (o.commit_id not in (${blind}) or o.coder_id = ${viewerId})` : sql``
   const rows = await ctx.db.all<{ code_id: number; labels: number; raters: number; final_codes: number; commits: number; open_codes: number }>(sql`
     with uses as (
       select lc.code_id, l.commit_id, l.rater_id, 1 as is_label from label_codes lc join labels l on l.id = lc.label_id
-        where lc.code_id in (${ids})
+        where lc.code_id in (${ids}) ${visibleLabel}
       union all
       select fcc.code_id, fc.commit_id, null, 0 from final_code_codes fcc join final_codes fc on fc.id = fcc.final_code_id
-        where fcc.code_id in (${ids})
+        where fcc.code_id in (${ids}) ${visibleFinal}
     )
     select c.id as code_id,
       (select count(*) from uses u where u.code_id = c.id and u.is_label = 1) as labels,
       (select count(distinct u.rater_id) from uses u where u.code_id = c.id and u.is_label = 1) as raters,
       (select count(*) from uses u where u.code_id = c.id and u.is_label = 0) as final_codes,
       (select count(distinct u.commit_id) from uses u where u.code_id = c.id) as commits,
-      (select count(*) from open_codes o where o.category_code_id = c.id) as open_codes
+      (select count(*) from open_codes o where o.category_code_id = c.id ${visibleOpen}) as open_codes
     from codes c where c.id in (${ids})`)
   for (const r of rows) {
     out.set(Number(r.code_id), {

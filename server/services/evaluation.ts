@@ -2,7 +2,7 @@
  * @module Evaluating a labeler (a machine rater, or one labeling run) against a human coder or the
  * final codes: accuracy, macro-F1, Cohen's kappa, per-code scores and the confusion matrix.
  */
-import { and, count, eq, like } from 'drizzle-orm'
+import { and, count, eq, like, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import {
@@ -24,6 +24,7 @@ import type { Evaluation } from '../core/evaluation'
 import { projectRatings } from './agreement'
 import type { Ctx } from './context'
 import { InvalidInputError, NotFoundError } from './errors'
+import { blindUnits, labelVisibility } from './visibility'
 
 /** The reference name that stands for the adjudicated final codes. */
 export const finalReference = 'final'
@@ -56,16 +57,22 @@ export async function finalCodeRatings(
 
 /** Raters with labels in the project (machine and human), and how many final codes exist. */
 export async function evaluationChoices(ctx: Ctx, projectId: number) {
+  // A coder of an open round counts only their own labels on its units, and no final codes
+  // there: counts that move when another coder saves would tell what they chose.
+  const blind = blindUnits(ctx, projectId)
+  const conditions: SQL[] = [eq(repositories.projectId, projectId)]
+  if (blind) conditions.push(or(sql`${labels.commitId} not in (${blind})`, eq(labels.raterId, ctx.viewer!.id))!)
   const raters = await ctx.db
     .select({ name: users.name, kind: users.kind, labels: count(labels.id) })
     .from(labels)
     .innerJoin(users, eq(users.id, labels.raterId))
     .innerJoin(commits, eq(commits.id, labels.commitId))
     .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
-    .where(eq(repositories.projectId, projectId))
+    .where(and(...conditions))
     .groupBy(users.id)
     .orderBy(users.kind, users.name)
-  const finals = await finalCodeRatings(ctx, projectId)
+  const visibility = await labelVisibility(ctx, projectId)
+  const finals = (await finalCodeRatings(ctx, projectId)).filter((f) => visibility.canSee({ commitId: Number(f.unit), kind: 'final' }))
   return {
     raters: raters.map((r) => ({ ...r, labels: Number(r.labels) })),
     finalCodes: finals.length,

@@ -7,7 +7,8 @@
  * the round's setting (shown; hidden; shown once the coder saved their own label). Everyone
  * else in the project (and the CLI) sees everything.
  */
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
 import { labels, roundCoders, roundUnits, rounds } from '../../schema'
 import type { PreLabelMode } from '../../schema'
 import type { Ctx } from './context'
@@ -73,4 +74,17 @@ export async function labelVisibility(ctx: Ctx, projectId: number): Promise<Visi
       )
     },
   }
+}
+
+/**
+ * The units of the viewer's open rounds in the project, as a subquery for counts made in SQL
+ * (`commit_id not in (…)`), which leave out other people's work there; null without a viewer.
+ * @example sql`select count(*) from labels l where l.commit_id not in (${blindUnits(ctx, projectId)}) or l.rater_id = ${viewer.id}`
+ */
+export function blindUnits(ctx: Ctx, projectId: number): SQL | null {
+  if (!ctx.viewer) return null
+  return sql`select ${roundUnits.commitId} from ${roundUnits}
+    join ${rounds} on ${rounds.id} = ${roundUnits.roundId}
+    join ${roundCoders} on ${roundCoders.roundId} = ${rounds.id}
+    where ${roundCoders.userId} = ${ctx.viewer.id} and ${rounds.projectId} = ${projectId} and ${rounds.status} = 'open'`
 }

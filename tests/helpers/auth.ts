@@ -23,7 +23,7 @@ export type Requester = {
   json: <T = any>(path: string, init?: RequestInit & { json?: unknown }) => Promise<{ status: number; body: T }>
 }
 
-/** An app with sign-in enforced (as the server will run once the default flips). */
+/** An app with sign-in enforced (the default, spelled out). */
 export function enforcedApp(db: Db): App {
   return createApp({ db, auth: { required: true } })
 }

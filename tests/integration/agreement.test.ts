@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../server/app'
 import { projectAgreement } from '../../server/services/agreement'
 import { importStudyFile } from '../../server/services/importing'
 import { ensureProject } from '../../server/services/projects'
+import { signedInApp } from '../helpers/auth'
+import type { Requester } from '../helpers/auth'
 import { runCli } from '../helpers/cli'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
@@ -87,8 +88,12 @@ describe("the study's kappas", () => {
 })
 
 describe('the agreement API', () => {
+  let admin: Requester
+  beforeAll(async () => {
+    admin = await signedInApp(t.db, { role: 'admin' })
+  })
   const get = async (url: string) => {
-    const res = await createApp({ db: t.db }).request(url)
+    const res = await admin.request(url)
     return { status: res.status, body: await res.json() }
   }
 

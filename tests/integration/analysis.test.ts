@@ -10,13 +10,14 @@ import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commits, finalCodeCodes, finalCodes, repositories } from '../../schema'
-import { createApp } from '../../server/app'
 import { detectSync } from '../../server/core/sync'
 import type { FamilyTimeline } from '../../server/core/sync'
 import { and, eq, inArray } from 'drizzle-orm'
 import { currentCodebook } from '../../server/services/codebook'
 import { importFamiliesFile, importJsonlFiles } from '../../server/services/importing'
 import { ensureProject } from '../../server/services/projects'
+import { signedInApp } from '../helpers/auth'
+import type { Requester } from '../helpers/auth'
 import { runCli } from '../helpers/cli'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
@@ -359,11 +360,11 @@ describe('concord report --out', () => {
 })
 
 describe('the analysis routes', () => {
-  let app: ReturnType<typeof createApp>
-  beforeAll(() => {
-    app = createApp({ db: t.db })
+  let admin: Requester
+  beforeAll(async () => {
+    admin = await signedInApp(t.db, { role: 'admin' })
   })
-  const get = (p: string) => app.request(`/api/projects/default/analysis${p}`)
+  const get = (p: string) => admin.request(`/api/projects/default/analysis${p}`)
 
   it('answers the project analysis with summary, tables and exclusions', async () => {
     const res = await get('')

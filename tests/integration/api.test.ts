@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../server/app'
 import { isDatabaseEmpty, loadSample } from '../../server/services/sample'
+import { signedInApp } from '../helpers/auth'
+import type { Requester } from '../helpers/auth'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 
 let t: TestDatabase
-let app: ReturnType<typeof createApp>
+let admin: Requester
 beforeAll(async () => {
   t = await freshDatabase()
   expect(await isDatabaseEmpty(t.ctx)).toBe(true)
   await loadSample(t.ctx, { diffCap: 20_000 })
-  app = createApp({ db: t.db })
+  admin = await signedInApp(t.db, { role: 'admin' })
 })
 afterAll(() => t.dispose())
 
 const get = async (path: string) => {
-  const res = await app.request(path)
+  const res = await admin.request(path)
   return { status: res.status, body: await res.json(), headers: res.headers }
 }
 

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiTokens, auditLog, sessions, users } from '../../schema'
 import { createApp } from '../../server/app'
+import { createRateLimiter } from '../../server/auth/rate-limit'
 import { ensureSiteAdmin } from '../../server/services/accounts'
 import { ensureProject } from '../../server/services/projects'
 import { enforcedApp, requesterFor, signedInApp } from '../helpers/auth'
@@ -84,16 +85,33 @@ describe('with sign-in enforced', () => {
     expect(await wrong.json()).toEqual(await unknown.json())
   })
 
-  it('rate-limits repeated failed sign-ins with 429 and Retry-After', async () => {
-    const limitedApp = enforcedApp(t.db)
+  it('rate-limits failed sign-ins: the 11th try within 15 minutes is 429 with Retry-After, even with the right password', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    const windowMs = 15 * 60_000
+    const limitedApp = createApp({ db: t.db, signInLimiter: createRateLimiter({ limit: 10, windowMs, now: () => now }) })
     const statuses: number[] = []
-    for (let i = 0; i < 11; i++) statuses.push((await post(limitedApp, '/api/auth/signin', { name: 'admin', password: `guess-${i}` })).status)
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true)
+    for (let i = 0; i < 10; i++) {
+      statuses.push((await post(limitedApp, '/api/auth/signin', { name: 'admin', password: `guess-${i}` })).status)
+      now += 1_000
+    }
+    expect(statuses).toEqual(Array(10).fill(401))
+    const eleventh = await post(limitedApp, '/api/auth/signin', { name: 'admin', password: 'guess-10' })
+    expect(eleventh.status).toBe(429)
+    expect(await eleventh.json()).toMatchObject({ code: 'rate_limited' })
+    // The first failure leaves the window 15 minutes after it was made: 15 min - 10 s from now.
+    expect(Number(eleventh.headers.get('retry-after'))).toBe((windowMs - 10_000) / 1000)
     const blocked = await post(limitedApp, '/api/auth/signin', { name: 'admin', password: adminPassword })
     expect(blocked.status).toBe(429)
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
-    // Another app (process) has its own limiter: the right password works there.
-    expect((await post(createApp({ db: t.db, auth: { required: true } }), '/api/auth/signin', { name: 'admin', password: adminPassword })).status).toBe(200)
+    expect(cookiesOf(blocked).has('concord_session')).toBe(false)
+    // Another name from the same address is refused too (the address is one of the keys).
+    expect((await post(limitedApp, '/api/auth/signin', { name: 'carol', password: 'whatever-1' })).status).toBe(429)
+    now += windowMs - 10_000 - 1_000
+    expect((await post(limitedApp, '/api/auth/signin', { name: 'admin', password: adminPassword })).status).toBe(429)
+    // Once the oldest failure has left the window, the right password works again.
+    now += 1_000
+    expect((await post(limitedApp, '/api/auth/signin', { name: 'admin', password: adminPassword })).status).toBe(200)
+    // Another app (process) has its own limiter.
+    expect((await post(createApp({ db: t.db }), '/api/auth/signin', { name: 'admin', password: adminPassword })).status).toBe(200)
   })
 
   it('refuses a mutation without the CSRF header, or from another origin', async () => {
@@ -245,9 +263,17 @@ describe('roles', () => {
   })
 })
 
-describe('with sign-in not enforced (the default for now)', () => {
-  it('serves anonymous requests as before, and signed-in ones as their person', async () => {
-    const open = createApp({ db: t.db })
+describe('the default', () => {
+  it('is enforced: an app made without auth options answers anonymous calls with 401', async () => {
+    const res = await createApp({ db: t.db }).request('/api/projects')
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ code: 'unauthorized' })
+  })
+})
+
+describe('with sign-in turned off explicitly', () => {
+  it('serves anonymous requests, and signed-in ones as their person', async () => {
+    const open = createApp({ db: t.db, auth: { required: false } })
     expect((await open.request('/api/projects')).status).toBe(200)
     const me = await open.request('/api/auth/me')
     expect(await me.json()).toMatchObject({ user: null, authRequired: false })

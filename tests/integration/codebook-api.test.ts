@@ -1,30 +1,32 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../server/app'
 import { importStudyFile } from '../../server/services/importing'
 import { ensureProject } from '../../server/services/projects'
+import { signedInApp } from '../helpers/auth'
+import type { Requester } from '../helpers/auth'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 import { sharedPath } from '../helpers/shared'
 import { validateQdc } from '../helpers/xsd'
 
 let t: TestDatabase
-let app: ReturnType<typeof createApp>
+let admin: Requester
 beforeAll(async () => {
   t = await freshDatabase()
   const project = await ensureProject(t.ctx, 'study')
   await importStudyFile(t.ctx, { projectId: project.id, file: sharedPath('data', 'paper', 'HF_160_with_labels.reduced.csv'), format: 'study-hf' })
-  app = createApp({ db: t.db })
+  // Signed in, the author of a codebook change is the person signed in (the body's author is ignored).
+  admin = await signedInApp(t.db, { role: 'admin', name: 'alice' })
 })
 afterAll(() => t.dispose())
 
 const base = '/api/projects/study'
 const get = async (path: string) => {
-  const res = await app.request(base + path)
+  const res = await admin.request(base + path)
   return { status: res.status, body: await res.json(), headers: res.headers }
 }
 const post = async (path: string, body: unknown, root = base) => {
-  const res = await app.request(root + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  const res = await admin.request(root + path, { method: 'POST', json: body })
   return { status: res.status, body: await res.json() }
 }
 
@@ -65,7 +67,7 @@ describe('the codebook API', () => {
   })
 
   it('exports a downloadable .qdc that validates, and refuses a bad import whole', async () => {
-    const res = await app.request(`${base}/codebook/export?format=qdc`)
+    const res = await admin.request(`${base}/codebook/export?format=qdc`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('application/xml')
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="study-codebook-v\d+\.qdc"$/)
@@ -86,7 +88,7 @@ describe('the codebook API', () => {
     const xml = readFileSync(sharedPath('data', 'refi-qda', 'example-valid.qdc'), 'utf8')
     const created = await post('', { name: 'from-file', codebook: { filename: 'example-valid.qdc', content: xml } }, '/api/projects')
     expect(created.status).toBe(201)
-    const view = await (await app.request('/api/projects/from-file/codebook')).json()
+    const view = await (await admin.request('/api/projects/from-file/codebook')).json()
     expect(view.codes.map((c: { name: string }) => c.name)).toEqual(['documentation', 'external documentation'])
     expect((await post('', { name: 'blank', codebook: 'empty' }, '/api/projects')).status).toBe(201)
     expect((await post('', { name: 'study' }, '/api/projects')).status).toBe(409)

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../server/app'
 import { JobCancelled, createJob, failInterruptedJobs, getJob, requestCancel, runJob } from '../../server/services/jobs'
 import { ensureProject } from '../../server/services/projects'
+import { signedInApp } from '../helpers/auth'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 
@@ -55,9 +55,9 @@ describe('background jobs', () => {
   })
 
   it('stream their progress over SSE until they end', async () => {
-    const app = createApp({ db: t.db })
+    const admin = await signedInApp(t.db, { role: 'admin' })
     const job = await createJob(t.ctx, { projectId, kind: 'test', total: 5 })
-    const response = await app.request(`/api/projects/default/jobs/${job.id}/events`)
+    const response = await admin.request(`/api/projects/default/jobs/${job.id}/events`)
     expect(response.headers.get('content-type')).toContain('text/event-stream')
     const text = response.text()
     await runJob(t.ctx, job, async (tracker) => {
@@ -74,11 +74,11 @@ describe('background jobs', () => {
   })
 
   it('are listed per project and 404 elsewhere', async () => {
-    const app = createApp({ db: t.db })
+    const admin = await signedInApp(t.db, { role: 'admin' })
     const job = await createJob(t.ctx, { projectId, kind: 'test' })
-    const list = await (await app.request('/api/projects/default/jobs')).json()
+    const list = await (await admin.request('/api/projects/default/jobs')).json()
     expect(list.map((j: { id: number }) => j.id)).toEqual([job.id])
     await ensureProject(t.ctx, 'other')
-    expect((await app.request(`/api/projects/other/jobs/${job.id}`)).status).toBe(404)
+    expect((await admin.request(`/api/projects/other/jobs/${job.id}`)).status).toBe(404)
   })
 })

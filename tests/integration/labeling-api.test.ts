@@ -6,6 +6,8 @@ import { ensureProject } from '../../server/services/projects'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 import { sharedPath } from '../helpers/shared'
+import { enforcedApp, requesterFor, signedInApp } from '../helpers/auth'
+import type { Requester } from '../helpers/auth'
 import { startFakeOpenAI } from '../fakes/openai'
 import type { FakeOpenAI } from '../fakes/openai'
 
@@ -14,8 +16,9 @@ const secret = 'sk-api-test-0c9d2b71'
 describe('the labeling API', () => {
   let t: TestDatabase
   let fake: FakeOpenAI
-  let app: ReturnType<typeof createApp>
-  let offline: ReturnType<typeof createApp>
+  // One site administrator, signed in on an app with the LLM configured and on one without.
+  let app: Requester
+  let offline: Requester
   beforeAll(async () => {
     t = await freshDatabase()
     fake = await startFakeOpenAI()
@@ -30,25 +33,16 @@ describe('the labeling API', () => {
       OPENAI_API_KEY: secret,
       CONCORD_LLM_MODEL: 'fake-1',
     }).llm
-    app = createApp({ db: t.db, llm })
-    offline = createApp({ db: t.db })
+    app = await signedInApp(t.db, { role: 'admin', app: createApp({ db: t.db, llm }) })
+    offline = await requesterFor(enforcedApp(t.db), t.db, app.user)
   })
   afterAll(async () => {
     await fake.close()
     t.dispose()
   })
 
-  const call = async (target: ReturnType<typeof createApp>, path: string, body?: unknown) => {
-    const res = await target.request(
-      path,
-      body === undefined
-        ? {}
-        : {
-            method: 'POST',
-            body: JSON.stringify(body),
-            headers: { 'content-type': 'application/json' },
-          },
-    )
+  const call = async (target: Requester, path: string, body?: unknown) => {
+    const res = await target.request(path, body === undefined ? {} : { method: 'POST', json: body })
     const text = await res.text()
     expect(text).not.toContain(secret)
     return { status: res.status, body: JSON.parse(text) }
