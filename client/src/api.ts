@@ -262,6 +262,11 @@ export function startImport(project: string, body: ImportBody) {
   return ok(projects[':project'].imports.$post({ param: { project }, json: body }))
 }
 
+/** Loads the bundled sample into an empty Concord (administrators): a job of the project it names. */
+export function loadSampleData() {
+  return ok(projects.sample.$post())
+}
+
 export function createFamily(project: string, name: string, repositories?: RepositoryRef[]) {
   return ok(projects[':project'].families.$post({ param: { project }, json: { name, ...(repositories ? { repositories } : {}) } }))
 }

@@ -7,7 +7,12 @@ import type { Me } from './api'
 /** `admin` for administrators (and everyone while sign-in is off and nobody signed in). */
 export function roleIn(me: Me | undefined | null, project: string): 'admin' | 'coder' | null {
   if (!me) return null
-  if (!me.user) return me.authRequired ? null : 'admin'
-  if (me.user.siteAdmin) return 'admin'
+  if (isSiteAdmin(me)) return 'admin'
   return me.projects.find((p) => p.project === project)?.role ?? null
+}
+
+/** Whether the viewer administers the whole Concord (everyone while sign-in is off and nobody signed in). */
+export function isSiteAdmin(me: Me | undefined | null): boolean {
+  if (!me) return false
+  return me.user ? me.user.siteAdmin : !me.authRequired
 }

@@ -20,6 +20,7 @@ import { codingRoutes } from './coding'
 import { exportRoutes } from './export'
 import { memberRoutes } from './members'
 import { roundRoutes } from './rounds'
+import { sampleRoutes } from './sample'
 import { cardSortRoutes } from './card-sort'
 import { codebookRoutes } from './codebook'
 import type { AppEnv } from './env'
@@ -55,6 +56,8 @@ const CreateProjectBody = z.object({
 
 export const projectRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await onlyVisibleProjects(c.var.ctx, await listProjects(c.var.ctx)), 200))
+  // Before the project guard: `sample` is an action on the whole Concord, not a project.
+  .route('/sample', sampleRoutes)
   // Members read a project, admins change it; coders write only their own coding.
   // Evaluation compares machine labels with a coder's: blind coding keeps it from coders.
   .use('/:project/*', projectAccess({ memberWrites: ['/coding/'], adminReads: ['/labeling/evaluation', '/archive'] }))

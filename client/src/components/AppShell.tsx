@@ -10,9 +10,13 @@ import { projectPath } from '../paths'
 import { ErrorNotice, Loading } from './Feedback'
 import { AuthGate, UserMenu } from './UserMenu'
 
-/** A project's sections, relative to `/p/:project`; the first one is its home. */
-export const projectSections: readonly { label: string; path: string; end?: boolean }[] = [
-  { label: 'Commits', path: '', end: false },
+/**
+ * A project's sections, relative to `/p/:project`; the first one is its home. A section is
+ * active on its path and below it; the home, whose path prefixes every section's, only on
+ * itself and below `below`.
+ */
+export const projectSections: readonly { label: string; path: string; below?: string }[] = [
+  { label: 'Commits', path: '', below: '/commits/' },
   { label: 'Rounds', path: '/rounds' },
   { label: 'Members', path: '/members' },
   { label: 'Labeling', path: '/labeling' },
@@ -26,6 +30,7 @@ export const projectSections: readonly { label: string; path: string; end?: bool
 export function AppShell(props: RouteSectionProps) {
   const params = useParams<{ project?: string }>()
   const routing = useIsRouting()
+  const location = useLocation()
   return (
     <div class="app">
       <header class="topbar">
@@ -42,7 +47,11 @@ export function AppShell(props: RouteSectionProps) {
             {(project) => (
               <For each={projectSections}>
                 {(section) => (
-                  <A href={projectPath(project(), section.path)} end={section.end} activeClass="active">
+                  <A
+                    href={projectPath(project(), section.path)}
+                    end={section.below !== undefined && !location.pathname.startsWith(projectPath(project(), section.below))}
+                    activeClass="active"
+                  >
                     {section.label}
                   </A>
                 )}
