@@ -16,6 +16,30 @@ export type DbOrTx = Db | Tx
 
 export type Database = { db: Db; client: Client; url: string; close: () => void }
 
+/**
+ * Retries of a statement or transaction that found the database busy: another process (a CLI
+ * import) holds a file's write lock, or a libSQL server reports its database locked.
+ */
+export type BusyRetry = {
+  /** Tries at least, the first included. */
+  attempts: number
+  /** Tries go on (past `attempts`) until this long has passed since the first. */
+  budgetMs: number
+  /** The n-th wait is random in [0, min(maxMs, baseMs * 2^n)) (full jitter), so retries spread. */
+  baseMs: number
+  maxMs: number
+  /** Sees every retry (tests count them). */
+  onRetry?: (attempt: number, error: unknown) => void
+}
+
+export const defaultBusyRetry: BusyRetry = { attempts: 5, budgetMs: 0, baseMs: 50, maxMs: 2_000 }
+
+/**
+ * A file's busy handler waits this long at most: SQLite waits inside the call, which blocks the
+ * event loop, so longer waits are made of retries with the loop free in between.
+ */
+const busySpinMs = 250
+
 const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url))
 
 /** True for URLs served by the embedded engine (a file or memory), not a libSQL server. */
@@ -25,31 +49,102 @@ export function isLocalUrl(url: string): boolean {
 
 /**
  * Opens the database and applies every pending migration (idempotent).
- * File databases get WAL, `synchronous=NORMAL` and a busy timeout.
+ * File databases get WAL, `synchronous=NORMAL` and a short busy timeout; `busyTimeoutMs` is how
+ * long a statement or transaction waits for another process's lock in all (see BusyRetry).
  */
 export async function openDatabase(options: {
   url: string
   authToken?: string | undefined
   busyTimeoutMs?: number
+  busyRetry?: Partial<BusyRetry>
 }): Promise<Database> {
   const { url, authToken, busyTimeoutMs = 10_000 } = options
+  // The busy timeout is the whole wait for another process's lock: spins and retries together.
+  const retry = { ...defaultBusyRetry, budgetMs: busyTimeoutMs, ...options.busyRetry }
   const local = isLocalUrl(url)
-  // Per-connection pragmas (synchronous) would be lost on the pool's later connections, so a
-  // local database keeps one connection and queues callers in-process instead.
-  const raw = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: local ? 1 : 20 })
-  const client = local ? serialized(raw) : raw
-  if (local && url !== ':memory:') {
-    await client.execute('PRAGMA journal_mode = WAL')
-    await client.execute('PRAGMA synchronous = NORMAL')
+  const connect = async (): Promise<Client> => {
+    // Per-connection pragmas (synchronous) would be lost on the pool's later connections, so a
+    // local database keeps one connection and queues callers in-process instead.
+    const raw = createClient({ url, authToken, timeout: Math.min(busyTimeoutMs, busySpinMs), concurrency: local ? 1 : 20 })
+    if (local && url !== ':memory:') await raw.execute('PRAGMA synchronous = NORMAL')
+    await raw.execute('PRAGMA foreign_keys = ON')
+    return raw
   }
-  await client.execute('PRAGMA foreign_keys = ON')
+  // Retries wrap the queue, so a retry's wait lets the other callers through.
+  const client = retrying(local ? serialized(await connect(), url === ':memory:' ? null : connect) : await connect(), retry)
+  if (local && url !== ':memory:') await client.execute('PRAGMA journal_mode = WAL')
   const db = drizzle(client, { schema })
+  // A whole transaction is run again (its callback too): a busy error can come at BEGIN, at any
+  // statement or at COMMIT, and SQLite rolls the transaction back. Savepoints are not retried.
+  const transaction = db.transaction.bind(db)
+  db.transaction = ((fn, config) => withBusyRetry(() => transaction(fn, config), retry)) as Db['transaction']
   await migrate(db, { migrationsFolder })
-  return { db, client, url, close: () => raw.close() }
+  return { db, client, url, close: () => client.close() }
 }
 
-/** Wraps a single-connection client so concurrent callers wait their turn instead of failing. */
-function serialized(client: Client): Client {
+/** True for SQLITE_BUSY / SQLITE_LOCKED ("database is locked"), wherever in the error's causes. */
+export function isBusyError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return true
+    if (/\bdatabase (table )?is locked\b|\bSQLITE_BUSY\b/.test(e.message)) return true
+  }
+  return false
+}
+
+/**
+ * Runs `fn`, again after a jittered wait while it fails with a busy error (at least `attempts`
+ * tries, and for `budgetMs`); any other error is thrown at once.
+ */
+export async function withBusyRetry<T>(fn: () => Promise<T>, policy: BusyRetry = defaultBusyRetry): Promise<T> {
+  const started = Date.now()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      const spent = attempt >= policy.attempts && Date.now() - started >= policy.budgetMs
+      if (spent || !isBusyError(error)) throw error
+      policy.onRetry?.(attempt, error)
+      const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1))
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling))
+    }
+  }
+}
+
+/**
+ * Retries the client's atomic calls (a statement, a batch, migrations) on busy errors.
+ * `executeMultiple` is not atomic and an open transaction's statements are retried as a whole
+ * transaction, so neither is wrapped here.
+ */
+function retrying(client: Client, policy: BusyRetry): Client {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver)
+      if (typeof value !== 'function') return value
+      const bound = (value as (...a: unknown[]) => unknown).bind(target)
+      if (prop === 'execute' || prop === 'batch' || prop === 'migrate') {
+        return (...args: unknown[]) => withBusyRetry(() => bound(...args) as Promise<unknown>, policy)
+      }
+      return bound
+    },
+  })
+}
+
+/**
+ * Wraps a local database's single connection so concurrent callers wait their turn instead of
+ * failing. After a busy error the connection is replaced (`reconnect`) before the next caller
+ * uses it: libsql leaves the failed statement in progress (libsql-client-ts#352), and until it is
+ * finalized every COMMIT on that connection fails and autocommit writes are left uncommitted,
+ * holding the write lock.
+ */
+function serialized(first: Client, reconnect: (() => Promise<Client>) | null): Client {
+  let current = first
+  let broken = false
+  const watch = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      if (reconnect && isBusyError(error)) broken = true
+      throw error
+    })
   let tail: Promise<void> = Promise.resolve()
   const acquire = async (): Promise<() => void> => {
     let release!: () => void
@@ -57,14 +152,25 @@ function serialized(client: Client): Client {
     const previous = tail
     tail = previous.then(() => turn)
     await previous
+    if (broken && reconnect) {
+      try {
+        const old = current
+        current = await reconnect()
+        broken = false
+        old.close()
+      } catch (error) {
+        release()
+        throw error
+      }
+    }
     return release
   }
   const exclusive =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+    (name: 'execute' | 'batch' | 'executeMultiple' | 'migrate') =>
+    async (...args: unknown[]): Promise<unknown> => {
       const release = await acquire()
       try {
-        return await fn(...args)
+        return await watch((current[name] as (...a: unknown[]) => Promise<unknown>).apply(current, args))
       } finally {
         release()
       }
@@ -72,26 +178,24 @@ function serialized(client: Client): Client {
   const transaction = async (mode?: TransactionMode): Promise<Transaction> => {
     const release = await acquire()
     try {
-      return holdUntilDone(await client.transaction(mode), release)
+      return holdUntilDone(await watch(current.transaction(mode)), release, watch)
     } catch (error) {
       release()
       throw error
     }
   }
-  return new Proxy(client, {
-    get(target, prop, receiver) {
+  return new Proxy(first, {
+    get(_target, prop) {
       if (prop === 'transaction') return transaction
-      const value = Reflect.get(target, prop, receiver)
-      if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple' || prop === 'migrate') {
-        return exclusive((value as (...a: unknown[]) => Promise<unknown>).bind(target))
-      }
-      return typeof value === 'function' ? value.bind(target) : value
+      if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple' || prop === 'migrate') return exclusive(prop)
+      const value = Reflect.get(current, prop, current)
+      return typeof value === 'function' ? value.bind(current) : value
     },
   })
 }
 
 /** Keeps the queue held until the transaction commits, rolls back or closes. */
-function holdUntilDone(tx: Transaction, release: () => void): Transaction {
+function holdUntilDone(tx: Transaction, release: () => void, watch: <T>(p: Promise<T>) => Promise<T>): Transaction {
   let released = false
   const done = () => {
     if (!released) {
@@ -107,7 +211,7 @@ function holdUntilDone(tx: Transaction, release: () => void): Transaction {
       if (prop === 'commit' || prop === 'rollback') {
         return async () => {
           try {
-            return await bound()
+            return await watch(bound())
           } finally {
             done()
           }
@@ -119,6 +223,7 @@ function holdUntilDone(tx: Transaction, release: () => void): Transaction {
           done()
         }
       }
+      if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple') return (...args: unknown[]) => watch(bound(...args))
       return bound
     },
   })

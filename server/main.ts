@@ -1,7 +1,9 @@
 /**
- * @module `npm start`: configure, migrate, seed the sample on an empty database, serve.
+ * @module `npm start`: configure, migrate, seed the sample on an empty database, resume or fail
+ * the jobs a previous process left unfinished, serve; on SIGTERM / SIGINT, stop gracefully.
  */
 import { serve } from '@hono/node-server'
+import type { Server, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { createApp } from './app'
 import { loadConfig } from './config'
@@ -9,11 +11,14 @@ import { openDatabase } from './db'
 import { newSecret } from './auth/tokens'
 import { ensureSiteAdmin } from './services/accounts'
 import type { Ctx } from './services/context'
-import { failInterruptedJobs } from './services/jobs'
-import { prelabelSample } from './services/labeling'
+import { interruptJobs, recoverInterruptedJobs } from './services/jobs'
+import { prelabelSample, resumeLabeling } from './services/labeling'
 import { isDatabaseEmpty, loadSample } from './services/sample'
 
 const builtClient = fileURLToPath(new URL('../dist/client', import.meta.url))
+
+/** How long a shutdown waits for requests in flight and for jobs to reach a checkpoint. */
+const shutdownGraceMs = 10_000
 
 async function start(): Promise<void> {
   const config = loadConfig()
@@ -21,6 +26,7 @@ async function start(): Promise<void> {
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
     busyTimeoutMs: config.busyTimeoutMs,
+    busyRetry: { onRetry: (attempt, error) => console.error(`database busy (${(error as Error).message}): retry ${attempt}`) },
   })
   const ctx: Ctx = { db: database.db, actor: 'system', progress: (m) => console.error(m) }
   const sampleLoaded = config.loadSample && (await isDatabaseEmpty(ctx))
@@ -28,8 +34,10 @@ async function start(): Promise<void> {
     console.error('Empty database: loading the bundled sample (CONCORD_SAMPLE=0 skips this)')
     await loadSample(ctx, { diffCap: config.diffCap })
   }
-  const interrupted = await failInterruptedJobs(ctx)
-  if (interrupted > 0) console.error(`${interrupted} job(s) interrupted by the last shutdown are marked failed; rerun them`)
+  // Labeling jobs a killed or stopped server left unfinished continue; other jobs are failed.
+  const recovered = await recoverInterruptedJobs({ ...ctx, llm: config.llm }, { label: resumeLabeling })
+  if (recovered.failed > 0) console.error(`${recovered.failed} job(s) interrupted by the last shutdown are marked failed; rerun them`)
+  if (recovered.resumed.length > 0) console.error(`Resuming interrupted job(s) ${recovered.resumed.join(', ')}`)
   // The sample's families get offline pre-labels (the rules labeler) as a background job.
   if (sampleLoaded) await prelabelSample(ctx)
   // The first start creates the administrator; a sign-in link valid until restart (as Jupyter's)
@@ -51,15 +59,56 @@ async function start(): Promise<void> {
     }
     if (!link) console.error(`Sign in as ${admin.name} with CONCORD_ADMIN_PASSWORD`)
   })
-  const stop = () => {
-    // Stop accepting, let in-flight requests finish, then close the database.
-    server.close(() => {
+  const requests = trackRequests(server as Server)
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.error(`${signal}: stopping; requests in flight finish and running jobs stop at a checkpoint`)
+    // Stop accepting; requests in flight (and their writes) finish; jobs store what they have.
+    server.close()
+    requests.closing = true
+    const exit = (message?: string) => {
+      if (message) console.error(message)
+      ;(server as Server).closeAllConnections()
       database.close()
       process.exit(0)
+    }
+    // After the grace period the state is as after a kill: consistent, and jobs resume at start.
+    const timer = setTimeout(
+      () => exit(`stopped after ${shutdownGraceMs} ms with ${requests.pending()} request(s) unfinished; unfinished jobs resume at the next start`),
+      shutdownGraceMs,
+    )
+    void Promise.all([interruptJobs(), requests.drained()]).then(() => {
+      clearTimeout(timer)
+      exit()
     })
   }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+/**
+ * The server's requests in flight, for a shutdown to wait on. Event streams (a page following a
+ * job) never end by themselves: they are not waited for, the shutdown closes them.
+ */
+function trackRequests(server: Server) {
+  const inFlight = new Set<ServerResponse>()
+  const state = {
+    closing: false,
+    pending: () => inFlight.size,
+    drained: async () => {
+      while (inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    },
+  }
+  server.on('request', (req, res: ServerResponse) => {
+    // Keep-alive connections end after their response once the server is closing.
+    if (state.closing) res.setHeader('connection', 'close')
+    if (req.headers.accept?.includes('text/event-stream')) return
+    inFlight.add(res)
+    res.once('close', () => inFlight.delete(res))
+  })
+  return state
 }
 
 start().catch((error: unknown) => {

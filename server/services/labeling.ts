@@ -6,8 +6,7 @@
  * recorded per run, a budget cap, and a dry run that estimates before anything is sent.
  */
 import { createHash } from 'node:crypto'
-import { hostname } from 'node:os'
-import { and, desc, eq, inArray, notExists, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, notExists, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import {
   commitFiles,
@@ -44,7 +43,7 @@ import { withDb } from './context'
 import { ConflictError, InvalidInputError } from './errors'
 import { defaultProjectName, findProject } from './projects'
 import { finalCodeRatings } from './evaluation'
-import { JobCancelled, createJob, runJob, viewJob } from './jobs'
+import { JobCancelled, JobInterrupted, createJob, jobOwner, ownerAlive, runJob, viewJob } from './jobs'
 import type { JobView, Tracker } from './jobs'
 import { upsertLabels } from './labels-store'
 import type { LabelInput } from './labels-store'
@@ -409,11 +408,12 @@ async function pendingIds(
   ctx: Ctx,
   projectId: number,
   prepared: Prepared,
-  request: { limit?: number | undefined; relabel?: boolean | undefined },
+  request: { limit?: number | undefined; relabel?: boolean | undefined; resumeRun?: number | undefined },
 ) {
   const rater = await findUserByName(ctx, prepared.rater)
   const conditions = [eq(repositories.projectId, projectId)]
-  if (rater && !request.relabel) {
+  // Relabelling skips nothing, except, when it resumes, what the run itself already labelled.
+  if (rater && (!request.relabel || request.resumeRun !== undefined)) {
     conditions.push(
       notExists(
         ctx.db
@@ -424,6 +424,7 @@ async function pendingIds(
               eq(labels.commitId, commits.id),
               eq(labels.raterId, rater.id),
               eq(labels.context, prepared.context),
+              request.relabel ? eq(labels.runId, request.resumeRun!) : undefined,
             ),
           ),
       ),
@@ -506,29 +507,13 @@ export async function planLabeling({
   }
 }
 
-/** Without a way to check its process, a job that reported within this long counts as alive. */
-const staleJobMs = 120_000
-
-/** Where a run's process lives, so another process can tell a killed run from a running one. */
-const runner = () => ({ host: hostname(), pid: process.pid })
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
  * Two runs of one configuration would send the same units twice: the second is refused while
  * the first one's process lives (same host), or has reported lately (another host).
  */
 async function assertNotRunning(ctx: Ctx, projectId: number, context: string) {
   const candidates = await ctx.db
-    .select({ job: jobs.id, params: jobs.params, updatedAt: jobs.updatedAt })
+    .select({ id: jobs.id, params: jobs.params, updatedAt: jobs.updatedAt })
     .from(labelingRuns)
     .innerJoin(jobs, eq(jobs.id, labelingRuns.jobId))
     .where(
@@ -538,14 +523,9 @@ async function assertNotRunning(ctx: Ctx, projectId: number, context: string) {
         inArray(jobs.status, ['queued', 'running']),
       ),
     )
-  const here = runner()
-  const alive = candidates.find(({ params, updatedAt }) => {
-    const { host, pid } = params as { host?: unknown; pid?: unknown }
-    if (host === here.host && typeof pid === 'number') return processAlive(pid)
-    return updatedAt !== null && Date.parse(updatedAt) > Date.now() - staleJobMs
-  })
+  const alive = candidates.find((job) => ownerAlive(job))
   if (alive) {
-    throw new ConflictError(`this labeler is already running here (job ${alive.job}): follow or cancel it first`)
+    throw new ConflictError(`this labeler is already running here (job ${alive.id}): follow or cancel it first`)
   }
 }
 
@@ -584,7 +564,7 @@ export async function launchLabeling({
     limit: request.limit ?? null,
     relabel: request.relabel ?? false,
     budget_usd: budget ?? null,
-    ...runner(),
+    ...jobOwner(),
     ...(llm
       ? {
           endpoint: llm.endpoint,
@@ -617,10 +597,55 @@ export async function launchLabeling({
     })
     .returning()
   const execution = new Execution(ctx, prepared, run!, rater.id, { concurrency, budget, ids })
-  const done = runJob(ctx, job, (tracker) => execution.run(tracker), { onProgress }).finally(() =>
+  return { job, run: run!, done: runExecution(ctx, job, execution, onProgress) }
+}
+
+function runExecution(ctx: Ctx, job: Job, execution: Execution, onProgress?: (job: JobView) => void) {
+  return runJob(ctx, job, (tracker) => execution.run(tracker), { onProgress }).finally(() =>
     execution.finish(),
   )
-  return { job, run: run!, done }
+}
+
+/**
+ * Continues a labeling job whose process stopped (killed, or shut down) in the same job and run:
+ * only the units still pending are labelled (answers stored before the stop come from the cache;
+ * units that had failed are tried again), and the run's counts go on from what it recorded.
+ * Refused when the labeler's configuration changed meanwhile (prompt, codebook, model, training).
+ * The caller has claimed the job for this process (`recoverInterruptedJobs`).
+ */
+export async function resumeLabeling(ctx: Ctx, job: Job): Promise<LabelResult> {
+  const [run] = await ctx.db.select().from(labelingRuns).where(eq(labelingRuns.jobId, job.id))
+  if (!run) throw new InvalidInputError(`job ${job.id} has no labeling run`)
+  const params = job.params as { concurrency?: number; limit?: number | null; relabel?: boolean; budget_usd?: number | null }
+  const prepared = await prepare(ctx, run.projectId, run.labeler)
+  if (prepared.context !== run.context) {
+    throw new ConflictError(`the ${run.labeler} labeler's configuration changed since run ${run.id} started: start a new run`)
+  }
+  const [stored] = await ctx.db.select({ n: count() }).from(labels).where(eq(labels.runId, run.id))
+  const labeled = stored?.n ?? 0
+  await ctx.db.delete(labelingFailures).where(eq(labelingFailures.runId, run.id))
+  const limit = params.limit ? params.limit - labeled : undefined
+  const ids =
+    limit !== undefined && limit <= 0
+      ? []
+      : await pendingIds(ctx, run.projectId, prepared, { limit, relabel: params.relabel, resumeRun: run.id })
+  const rater = await ensureRater(ctx, prepared.rater)
+  await ctx.db
+    .update(labelingRuns)
+    .set({ status: 'running', error: null, finishedAt: null })
+    .where(eq(labelingRuns.id, run.id))
+  const execution = new Execution(ctx, prepared, run, rater.id, {
+    concurrency: params.concurrency ?? 1,
+    budget: params.budget_usd ?? undefined,
+    ids,
+    start: {
+      labeled,
+      requests: run.requests,
+      cached: run.cached,
+      usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
+    },
+  })
+  return runExecution(ctx, job, execution)
 }
 
 /** Runs a labeling job in the foreground (the CLI) and returns its counts. */
@@ -666,8 +691,26 @@ class Execution {
     private readonly prepared: Prepared,
     private readonly runRow: LabelingRun,
     private readonly raterId: number,
-    private readonly options: { concurrency: number; budget: number | undefined; ids: number[] },
-  ) {}
+    private readonly options: {
+      concurrency: number
+      budget: number | undefined
+      ids: number[]
+      /** A resumed run's counts so far. */
+      start?: { labeled: number; requests: number; cached: number; usage: Usage }
+    },
+  ) {
+    const start = options.start
+    if (start) {
+      this.labeled = start.labeled
+      this.requests = start.requests
+      this.cached = start.cached
+      this.usage = { ...start.usage }
+    }
+    this.total = (start?.labeled ?? 0) + options.ids.length
+  }
+
+  /** Units of the run, those labelled before a resume included. */
+  private readonly total: number
 
   private get processed() {
     return this.labeled + this.failed
@@ -711,11 +754,14 @@ class Execution {
         await this.flushWrites(tracker)
       }
       if (this.failure) throw this.failure
+      // A shutdown stopped it at a checkpoint (everything answered is stored): it resumes later.
+      if (tracker.interrupted() && this.next < this.options.ids.length) throw new JobInterrupted()
       this.status = 'done'
       return this.result()
     } catch (error) {
-      this.status = error instanceof JobCancelled ? 'cancelled' : 'failed'
-      if (error instanceof JobCancelled) throw error
+      this.status =
+        error instanceof JobCancelled ? 'cancelled' : error instanceof JobInterrupted ? 'queued' : 'failed'
+      if (error instanceof JobCancelled || error instanceof JobInterrupted) throw error
       this.error = redact(
         error instanceof Error ? error.message : String(error),
         this.prepared.llm?.secret,
@@ -745,7 +791,7 @@ class Execution {
   }
 
   private async report(tracker: Tracker) {
-    await tracker.progress(this.processed, this.options.ids.length, this.message())
+    await tracker.progress(this.processed, this.total, this.message())
     await this.flushRun(false)
   }
 
@@ -771,7 +817,7 @@ class Execution {
                 (this.stopped === 'budget'
                   ? `stopped: the budget of $${this.options.budget} was reached`
                   : null),
-              finishedAt: new Date().toISOString(),
+              finishedAt: this.status === 'queued' ? null : new Date().toISOString(),
             }
           : {}),
       })
@@ -781,12 +827,14 @@ class Execution {
   /** rules / classifier: a page at a time, each page stored in one transaction. */
   private async runLocal(tracker: Tracker) {
     for (const page of chunks(this.options.ids, pageSize)) {
+      if (tracker.interrupted()) return
       const units = await loadUnits(this.ctx, page)
       const answers = units.map((unit) => ({ unit, answer: this.prepared.local!(unit) }))
       await this.ctx.db.transaction(async (tx) => {
         await this.store(withDb(this.ctx, tx), answers)
       })
       this.labeled += answers.length
+      this.next += page.length
       await this.report(tracker)
     }
   }
@@ -824,7 +872,8 @@ class Execution {
   private async worker(tracker: Tracker) {
     const llm = this.prepared.llm!
     try {
-      while (this.failure === null && this.stopped === null) {
+      // A shutdown stops taking units; those in flight are answered and stored.
+      while (this.failure === null && this.stopped === null && !tracker.interrupted()) {
         const index = this.next++
         if (index >= this.options.ids.length) return
         const entry = await this.unitAt(index)

@@ -1,21 +1,24 @@
+import { createClient } from '@libsql/client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../server/db'
+import { isBusyError, openDatabase } from '../../server/db'
 import { audit } from '../../server/services/audit'
-import { freshDatabase } from '../helpers/db'
+import { engines, freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 
-let t: TestDatabase
-beforeEach(async () => {
-  t = await freshDatabase()
-})
-afterEach(() => t.dispose())
+const auditRows = async (t: TestDatabase) => Number((await t.client.execute('select count(*) as n from audit_log')).rows[0]!.n)
 
 describe('openDatabase on a file', () => {
-  it('sets WAL, synchronous=NORMAL, a busy timeout and foreign keys', async () => {
+  let t: TestDatabase
+  beforeEach(async () => {
+    t = await freshDatabase()
+  })
+  afterEach(() => t.dispose())
+
+  it('sets WAL, synchronous=NORMAL, a short busy timeout (the rest is retries) and foreign keys', async () => {
     const pragma = async (name: string) => Object.values((await t.client.execute(`PRAGMA ${name}`)).rows[0]!)[0]
     expect(await pragma('journal_mode')).toBe('wal')
     expect(await pragma('synchronous')).toBe(1)
-    expect(await pragma('busy_timeout')).toBe(10_000)
+    expect(await pragma('busy_timeout')).toBe(250)
     expect(await pragma('foreign_keys')).toBe(1)
   })
 
@@ -34,6 +37,83 @@ describe('openDatabase on a file', () => {
     again.close()
   })
 
+  describe('while another connection holds the write lock past the busy timeout', () => {
+    // A second connection stands for another process (a CLI import): it takes the write lock and
+    // keeps it until the server's side has failed once with SQLITE_BUSY.
+    async function holdLock() {
+      const other = createClient({ url: `file:${t.file}` })
+      const holder = await other.transaction('write')
+      await holder.execute("insert into audit_log (action, entity, actor) values ('held', 'none', 'other')")
+      return { release: () => holder.commit().finally(() => other.close()) }
+    }
+
+    it('retries a transaction and a statement that failed busy, and they succeed once it is released', async () => {
+      for (const kind of ['transaction', 'statement'] as const) {
+        const lock = await holdLock()
+        const retries: unknown[] = []
+        const server = await openDatabase({
+          url: `file:${t.file}`,
+          busyTimeoutMs: 10,
+          busyRetry: { attempts: 5, baseMs: 5, maxMs: 20, onRetry: (_, error) => retries.push(error) && retries.length === 1 && void lock.release() },
+        })
+        const ctx = { db: server.db, actor: 'test' }
+        if (kind === 'transaction') await server.db.transaction((tx) => audit({ ...ctx, db: tx }, { projectId: null, action: 'mine', entity: 'none' }))
+        else await audit(ctx, { projectId: null, action: 'mine', entity: 'none' })
+        server.close()
+        expect(retries.length, kind).toBeGreaterThanOrEqual(1)
+        expect(retries.every(isBusyError)).toBe(true)
+      }
+      // Each side's row exactly once, committed (another connection sees it): a retry never
+      // doubles a write, and the connection that failed busy was replaced (libsql-client-ts#352).
+      const rows = (await t.client.execute("select action from audit_log where action in ('held', 'mine')")).rows
+      expect(rows.map((r) => r.action).sort()).toEqual(['held', 'held', 'mine', 'mine'])
+    })
+
+    it('lets other callers through while a write waits for the lock', async () => {
+      const lock = await holdLock()
+      const server = await openDatabase({ url: `file:${t.file}`, busyTimeoutMs: 30_000 })
+      let settled = false
+      const write = audit({ db: server.db, actor: 'test' }, { projectId: null, action: 'mine', entity: 'none' }).finally(() => (settled = true))
+      // SQLite's own wait is short and blocks; between retries the queue and the event loop are free.
+      const read = await server.client.execute('select count(*) as n from audit_log')
+      expect(Number(read.rows[0]!.n)).toBe(0)
+      expect(settled).toBe(false)
+      await lock.release()
+      await write
+      server.close()
+      expect(await auditRows(t)).toBe(2)
+    })
+
+    it('gives up after its attempts with the busy error', async () => {
+      const lock = await holdLock()
+      let retries = 0
+      const server = await openDatabase({ url: `file:${t.file}`, busyTimeoutMs: 10, busyRetry: { attempts: 3, baseMs: 5, maxMs: 10, onRetry: () => retries++ } })
+      const error = await audit({ db: server.db, actor: 'test' }, { projectId: null, action: 'mine', entity: 'none' }).catch((e: unknown) => e)
+      server.close()
+      await lock.release()
+      expect(isBusyError(error)).toBe(true)
+      expect(retries).toBe(2)
+    })
+  })
+
+  it('never retries a constraint error', async () => {
+    let retries = 0
+    const server = await openDatabase({ url: `file:${t.file}`, busyRetry: { onRetry: () => retries++ } })
+    await audit({ db: server.db, actor: 'test' }, { projectId: null, action: 'create', entity: 'thing' })
+    await expect(server.client.execute('delete from audit_log')).rejects.toThrow(/append-only/)
+    await expect(server.client.execute("insert into audit_log (id, action, entity, actor) select id, 'again', 'thing', 'test' from audit_log")).rejects.toThrow(/UNIQUE|constraint/i)
+    server.close()
+    expect(retries).toBe(0)
+  })
+})
+
+describe.each(engines())('a %s database', (engine) => {
+  let t: TestDatabase
+  beforeEach(async () => {
+    t = await freshDatabase(engine)
+  })
+  afterEach(() => t.dispose())
+
   it('lets concurrent callers wait their turn instead of failing while a transaction is open', async () => {
     const writes = Array.from({ length: 20 }, (_, i) =>
       t.db.transaction(async (tx) => {
@@ -42,13 +122,10 @@ describe('openDatabase on a file', () => {
     )
     const reads = Array.from({ length: 20 }, () => t.client.execute('select count(*) from audit_log'))
     await Promise.all([...writes, ...reads])
-    const [row] = (await t.client.execute('select count(*) as n from audit_log')).rows
-    expect(Number(row!.n)).toBe(20)
+    expect(await auditRows(t)).toBe(20)
   })
-})
 
-describe('the audit log', () => {
-  it('is append-only: updates and deletes are refused', async () => {
+  it('keeps the audit log append-only: updates and deletes are refused', async () => {
     await audit(t.ctx, { projectId: null, action: 'create', entity: 'thing', entityId: 1 })
     await expect(t.client.execute("update audit_log set action = 'forged'")).rejects.toThrow(/append-only/)
     await expect(t.client.execute('delete from audit_log')).rejects.toThrow(/append-only/)

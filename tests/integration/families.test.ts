@@ -7,7 +7,7 @@ import { createFamily, deleteFamily, linkFamilyRepositories, renameFamily, unlin
 import { ensureProject } from '../../server/services/projects'
 import { runRepositoryImport } from '../../server/services/repository-import'
 import { runCli } from '../helpers/cli'
-import { freshDatabase } from '../helpers/db'
+import { engines, freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
 import { GitRepo } from '../helpers/git-repo'
 
@@ -37,118 +37,122 @@ license: apache-2.0
 Code and training scripts: https://github.com/demo-org/Demo-LM
 `
 
-describe('families and discovery (services)', () => {
-  let t: TestDatabase
-  let projectId: number
-  const repos: GitRepo[] = []
-  const importGit = async (repo: GitRepo, platform: 'github' | 'huggingface', name: string) =>
-    runRepositoryImport(t.ctx, { projectId, input: { source: 'git', path: repo.dir, platform, repo: name }, settings })
+describe.each(engines())('on a %s database', (engine) => {
+  describe('families and discovery (services)', () => {
+    let t: TestDatabase
+    let projectId: number
+    const repos: GitRepo[] = []
+    const importGit = async (repo: GitRepo, platform: 'github' | 'huggingface', name: string) =>
+      runRepositoryImport(t.ctx, { projectId, input: { source: 'git', path: repo.dir, platform, repo: name }, settings })
 
-  beforeEach(async () => {
-    t = await freshDatabase()
-    projectId = (await ensureProject(t.ctx, 'default')).id
-  })
-  afterEach(() => t.dispose())
-  afterAll(() => repos.forEach((r) => rmSync(r.dir, { recursive: true, force: true })))
-
-  it('creates, renames, links, unlinks and deletes families, naming what is wrong', async () => {
-    const family = await createFamily(t.ctx, { projectId, name: 'demo', repositories: [{ platform: 'github', fullName: 'demo-org/Demo-LM' }] })
-    expect(family.name).toBe('demo')
-    await expect(createFamily(t.ctx, { projectId, name: ' demo ' })).rejects.toThrow("a family named 'demo' already exists")
-    await expect(createFamily(t.ctx, { projectId, name: '  ' })).rejects.toThrow('a family needs a name')
-    await createFamily(t.ctx, { projectId, name: 'other' })
-    await expect(renameFamily(t.ctx, { projectId, family: { name: 'demo' }, name: 'other' })).rejects.toThrow("a family named 'other' already exists")
-    await expect(renameFamily(t.ctx, { projectId, family: { name: 'nope' }, name: 'x' })).rejects.toThrow("no family 'nope' in this project")
-    await renameFamily(t.ctx, { projectId, family: { id: family.id }, name: 'demo-lm' })
-
-    const linked = await linkFamilyRepositories(t.ctx, {
-      projectId,
-      family: { name: 'demo-lm' },
-      repositories: [{ platform: 'huggingface', fullName: 'demo-org/demo-7b' }, { fullName: 'DEMO-ORG/demo-lm' }],
+    beforeEach(async () => {
+      t = await freshDatabase(engine)
+      projectId = (await ensureProject(t.ctx, 'default')).id
     })
-    expect(linked).toEqual({ family: 'demo-lm', linked: 1 })
-    await expect(
-      linkFamilyRepositories(t.ctx, { projectId, family: { name: 'demo-lm' }, repositories: [{ fullName: 'x/unknown' }] }),
-    ).rejects.toThrow('no repository x/unknown in this project (to add it, name its platform: github:x/unknown or hf:x/unknown)')
-    await expect(
-      linkFamilyRepositories(t.ctx, { projectId, family: { name: 'demo-lm' }, repositories: [{ fullName: 'not a name' }] }),
-    ).rejects.toThrow("'not a name' is not a repository name of the form owner/name")
-    let list = await listFamilies(t.ctx, projectId)
-    expect(list.find((f) => f.name === 'demo-lm')!.repositories.map((r) => `${r.platform}:${r.fullName}`)).toEqual([
-      'github:demo-org/Demo-LM',
-      'huggingface:demo-org/demo-7b',
-    ])
+    afterEach(() => t.dispose())
+    afterAll(() => repos.forEach((r) => rmSync(r.dir, { recursive: true, force: true })))
 
-    expect(await unlinkFamilyRepositories(t.ctx, { projectId, family: { name: 'demo-lm' }, repositories: [{ fullName: 'demo-org/demo-7b' }] })).toEqual({
-      family: 'demo-lm',
-      unlinked: 1,
+    it('creates, renames, links, unlinks and deletes families, naming what is wrong', async () => {
+      const family = await createFamily(t.ctx, { projectId, name: 'demo', repositories: [{ platform: 'github', fullName: 'demo-org/Demo-LM' }] })
+      expect(family.name).toBe('demo')
+      await expect(createFamily(t.ctx, { projectId, name: ' demo ' })).rejects.toThrow("a family named 'demo' already exists")
+      await expect(createFamily(t.ctx, { projectId, name: '  ' })).rejects.toThrow('a family needs a name')
+      await createFamily(t.ctx, { projectId, name: 'other' })
+      await expect(renameFamily(t.ctx, { projectId, family: { name: 'demo' }, name: 'other' })).rejects.toThrow("a family named 'other' already exists")
+      await expect(renameFamily(t.ctx, { projectId, family: { name: 'nope' }, name: 'x' })).rejects.toThrow("no family 'nope' in this project")
+      await renameFamily(t.ctx, { projectId, family: { id: family.id }, name: 'demo-lm' })
+
+      const linked = await linkFamilyRepositories(t.ctx, {
+        projectId,
+        family: { name: 'demo-lm' },
+        repositories: [{ platform: 'huggingface', fullName: 'demo-org/demo-7b' }, { fullName: 'DEMO-ORG/demo-lm' }],
+      })
+      expect(linked).toEqual({ family: 'demo-lm', linked: 1 })
+      await expect(
+        linkFamilyRepositories(t.ctx, { projectId, family: { name: 'demo-lm' }, repositories: [{ fullName: 'x/unknown' }] }),
+      ).rejects.toThrow('no repository x/unknown in this project (to add it, name its platform: github:x/unknown or hf:x/unknown)')
+      await expect(
+        linkFamilyRepositories(t.ctx, { projectId, family: { name: 'demo-lm' }, repositories: [{ fullName: 'not a name' }] }),
+      ).rejects.toThrow("'not a name' is not a repository name of the form owner/name")
+      let list = await listFamilies(t.ctx, projectId)
+      expect(list.find((f) => f.name === 'demo-lm')!.repositories.map((r) => `${r.platform}:${r.fullName}`)).toEqual([
+        'github:demo-org/Demo-LM',
+        'huggingface:demo-org/demo-7b',
+      ])
+
+      expect(await unlinkFamilyRepositories(t.ctx, { projectId, family: { name: 'demo-lm' }, repositories: [{ fullName: 'demo-org/demo-7b' }] })).toEqual({
+        family: 'demo-lm',
+        unlinked: 1,
+      })
+      expect(await deleteFamily(t.ctx, { projectId, family: { name: 'demo-lm' } })).toEqual({ deleted: 'demo-lm' })
+      list = await listFamilies(t.ctx, projectId)
+      expect(list.map((f) => f.name)).toEqual(['other'])
     })
-    expect(await deleteFamily(t.ctx, { projectId, family: { name: 'demo-lm' } })).toEqual({ deleted: 'demo-lm' })
-    list = await listFamilies(t.ctx, projectId)
-    expect(list.map((f) => f.name)).toEqual(['other'])
-  })
 
-  it('proposes links found in a README and a model card, with the passage, and accepts them into a family', async () => {
-    const gh = repoWithReadme(githubReadme)
-    const hf = repoWithReadme(modelCard)
-    repos.push(gh, hf)
-    const first = await importGit(gh, 'github', 'demo-org/Demo-LM')
-    expect(first.proposals).toBe(0)
-    // The README names two models that are not in the project yet.
-    expect((await linksToImport(t.ctx, projectId)).map((l) => [l.target.fullName, l.foundIn])).toEqual([
-      ['Demo-Org/demo-7b', 'github-readme'],
-      ['demo-org/demo-7b-chat', 'github-readme'],
-    ])
+    it('proposes links found in a README and a model card, with the passage, and accepts them into a family', async () => {
+      const gh = repoWithReadme(githubReadme)
+      const hf = repoWithReadme(modelCard)
+      repos.push(gh, hf)
+      const first = await importGit(gh, 'github', 'demo-org/Demo-LM')
+      expect(first.proposals).toBe(0)
+      // The README names two models that are not in the project yet.
+      expect((await linksToImport(t.ctx, projectId)).map((l) => [l.target.fullName, l.foundIn])).toEqual([
+        ['Demo-Org/demo-7b', 'github-readme'],
+        ['demo-org/demo-7b-chat', 'github-readme'],
+      ])
 
-    const second = await importGit(hf, 'huggingface', 'demo-org/demo-7b')
-    expect(second.proposals).toBe(2) // the README's link and the model card's link
-    const proposals = await listProposals(t.ctx, projectId)
-    expect(proposals.map((p) => [p.foundIn, p.github.fullName, p.huggingface.fullName, p.evidence, p.suggestedFamily])).toEqual([
-      ['hf-model-card', 'demo-org/Demo-LM', 'demo-org/demo-7b', 'Code and training scripts: https://github.com/demo-org/Demo-LM', 'demo-lm'],
-      ['github-readme', 'demo-org/Demo-LM', 'demo-org/demo-7b', '| Demo-7B | [🤗 Hugging Face](https://huggingface.co/Demo-Org/demo-7b) |', 'demo-lm'],
-    ])
-    expect((await linksToImport(t.ctx, projectId)).map((l) => l.target.fullName)).toEqual(['demo-org/demo-7b-chat'])
+      const second = await importGit(hf, 'huggingface', 'demo-org/demo-7b')
+      expect(second.proposals).toBe(2) // the README's link and the model card's link
+      const proposals = await listProposals(t.ctx, projectId)
+      expect(proposals.map((p) => [p.foundIn, p.github.fullName, p.huggingface.fullName, p.evidence, p.suggestedFamily])).toEqual([
+        ['hf-model-card', 'demo-org/Demo-LM', 'demo-org/demo-7b', 'Code and training scripts: https://github.com/demo-org/Demo-LM', 'demo-lm'],
+        ['github-readme', 'demo-org/Demo-LM', 'demo-org/demo-7b', '| Demo-7B | [🤗 Hugging Face](https://huggingface.co/Demo-Org/demo-7b) |', 'demo-lm'],
+      ])
+      expect((await linksToImport(t.ctx, projectId)).map((l) => l.target.fullName)).toEqual(['demo-org/demo-7b-chat'])
 
-    const accepted = await acceptProposal(t.ctx, { projectId, id: proposals[1]!.id })
-    expect(accepted).toMatchObject({ status: 'accepted', family: { name: 'demo-lm' } })
-    const [family] = await listFamilies(t.ctx, projectId)
-    expect(family!.repositories.map((r) => [r.fullName, r.commits])).toEqual([
-      ['demo-org/Demo-LM', 2],
-      ['demo-org/demo-7b', 2],
-    ])
-    await expect(acceptProposal(t.ctx, { projectId, id: proposals[1]!.id })).rejects.toThrow('is already accepted')
-    // The model card's proposal is about the same pair: it is settled with it.
-    expect(await listProposals(t.ctx, projectId, 'proposed')).toEqual([])
-    expect((await listProposals(t.ctx, projectId, 'accepted')).map((p) => p.id).sort()).toEqual(proposals.map((p) => p.id).sort())
-    expect((await discoverLinks(t.ctx, { projectId })).created).toBe(0)
-  })
+      const accepted = await acceptProposal(t.ctx, { projectId, id: proposals[1]!.id })
+      expect(accepted).toMatchObject({ status: 'accepted', family: { name: 'demo-lm' } })
+      const [family] = await listFamilies(t.ctx, projectId)
+      expect(family!.repositories.map((r) => [r.fullName, r.commits])).toEqual([
+        ['demo-org/Demo-LM', 2],
+        ['demo-org/demo-7b', 2],
+      ])
+      await expect(acceptProposal(t.ctx, { projectId, id: proposals[1]!.id })).rejects.toThrow('is already accepted')
+      // The model card's proposal is about the same pair: it is settled with it.
+      expect(await listProposals(t.ctx, projectId, 'proposed')).toEqual([])
+      expect((await listProposals(t.ctx, projectId, 'accepted')).map((p) => p.id).sort()).toEqual(proposals.map((p) => p.id).sort())
+      expect((await discoverLinks(t.ctx, { projectId })).created).toBe(0)
+    })
 
-  it('does not propose a rejected link again, and asks which family when there are several', async () => {
-    const gh = repoWithReadme(githubReadme)
-    const hf = repoWithReadme('no links here\n')
-    repos.push(gh, hf)
-    await importGit(hf, 'huggingface', 'demo-org/demo-7b')
-    await importGit(gh, 'github', 'demo-org/Demo-LM')
-    const [proposal] = await listProposals(t.ctx, projectId)
-    expect(proposal!.foundIn).toBe('github-readme')
-    await rejectProposal(t.ctx, { projectId, id: proposal!.id })
-    expect((await discoverLinks(t.ctx, { projectId })).created).toBe(0)
-    expect(await listProposals(t.ctx, projectId, 'proposed')).toEqual([])
-    expect((await listProposals(t.ctx, projectId, 'rejected')).map((p) => p.id)).toEqual([proposal!.id])
+    it('does not propose a rejected link again, and asks which family when there are several', async () => {
+      const gh = repoWithReadme(githubReadme)
+      const hf = repoWithReadme('no links here\n')
+      repos.push(gh, hf)
+      await importGit(hf, 'huggingface', 'demo-org/demo-7b')
+      await importGit(gh, 'github', 'demo-org/Demo-LM')
+      const [proposal] = await listProposals(t.ctx, projectId)
+      expect(proposal!.foundIn).toBe('github-readme')
+      await rejectProposal(t.ctx, { projectId, id: proposal!.id })
+      expect((await discoverLinks(t.ctx, { projectId })).created).toBe(0)
+      expect(await listProposals(t.ctx, projectId, 'proposed')).toEqual([])
+      expect((await listProposals(t.ctx, projectId, 'rejected')).map((p) => p.id)).toEqual([proposal!.id])
 
-    // Two families hold the GitHub repository: accepting must name one.
-    await createFamily(t.ctx, { projectId, name: 'a', repositories: [{ fullName: 'demo-org/Demo-LM' }] })
-    await createFamily(t.ctx, { projectId, name: 'b', repositories: [{ fullName: 'demo-org/Demo-LM' }] })
-    const chat = repoWithReadme('chat model\n')
-    repos.push(chat)
-    await importGit(chat, 'huggingface', 'demo-org/demo-7b-chat')
-    const [open] = await listProposals(t.ctx, projectId, 'proposed')
-    expect(open).toMatchObject({ huggingface: { fullName: 'demo-org/demo-7b-chat' }, suggestedFamily: null, familyChoices: ['a', 'b'] })
-    await expect(acceptProposal(t.ctx, { projectId, id: open!.id })).rejects.toThrow('demo-org/Demo-LM is in several families (a, b): say which one')
-    expect(await acceptProposal(t.ctx, { projectId, id: open!.id, family: 'b' })).toMatchObject({ family: { name: 'b' } })
+      // Two families hold the GitHub repository: accepting must name one.
+      await createFamily(t.ctx, { projectId, name: 'a', repositories: [{ fullName: 'demo-org/Demo-LM' }] })
+      await createFamily(t.ctx, { projectId, name: 'b', repositories: [{ fullName: 'demo-org/Demo-LM' }] })
+      const chat = repoWithReadme('chat model\n')
+      repos.push(chat)
+      await importGit(chat, 'huggingface', 'demo-org/demo-7b-chat')
+      const [open] = await listProposals(t.ctx, projectId, 'proposed')
+      expect(open).toMatchObject({ huggingface: { fullName: 'demo-org/demo-7b-chat' }, suggestedFamily: null, familyChoices: ['a', 'b'] })
+      await expect(acceptProposal(t.ctx, { projectId, id: open!.id })).rejects.toThrow('demo-org/Demo-LM is in several families (a, b): say which one')
+      expect(await acceptProposal(t.ctx, { projectId, id: open!.id, family: 'b' })).toMatchObject({ family: { name: 'b' } })
+    })
   })
 })
 
+// The CLI (a process per command) runs on a file only, to keep the suite's time down; the
+// services it calls run on both engines above.
 describe('concord family (CLI)', () => {
   let t: TestDatabase
   let env: Record<string, string>
