@@ -51,6 +51,15 @@ function spec(
 const mapRowContext = (row: Row, map: IdMap): Row => ({ ...row, context: mapContext(row.context as string, map) })
 
 /**
+ * A job or run that was unfinished when the project was exported comes in failed: the process
+ * that ran it is elsewhere, and a server starting on this database must not resume it (rerun it).
+ */
+const settleUnfinished = (row: Row): Row =>
+  row.status === 'queued' || row.status === 'running'
+    ? { ...row, status: 'failed', error: 'unfinished when the project was exported; rerun it', finishedAt: row.finishedAt ?? row.updatedAt ?? null }
+    : row
+
+/**
  * In the order records are written and imported: every table after the tables it points at (the
  * one cycle, codes.parent_id, is settled by deferring foreign-key checks to the commit).
  */
@@ -75,12 +84,12 @@ export const archiveTables: ArchiveTable[] = [
   }),
   spec(schema.codes, { column: 'codebookId', parent: 'codebooks' }, { codebookId: 'codebooks', parentId: 'codes' }),
   spec(schema.codeExamples, { column: 'codeId', parent: 'codes' }, { codeId: 'codes', commitId: 'commits' }),
-  spec(schema.jobs, { column: 'projectId' }, { projectId: 'projects' }),
+  spec(schema.jobs, { column: 'projectId' }, { projectId: 'projects' }, { mapValues: settleUnfinished }),
   spec(
     schema.labelingRuns,
     { column: 'projectId' },
     { projectId: 'projects', codebookVersionId: 'codebook_versions', jobId: 'jobs' },
-    { mapValues: mapRowContext },
+    { mapValues: (row, map) => settleUnfinished(mapRowContext(row, map)) },
   ),
   spec(schema.labelingFailures, { column: 'runId', parent: 'labeling_runs' }, { runId: 'labeling_runs', commitId: 'commits' }),
   spec(schema.rounds, { column: 'projectId' }, { projectId: 'projects', codebookVersionId: 'codebook_versions', createdById: 'users' }),

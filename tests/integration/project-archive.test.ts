@@ -162,6 +162,24 @@ describe.each(engines())('a project archive from a %s database', (engine) => {
     expect(b.records.slice(0, -1).map(projectRow)).toEqual(a.records)
   })
 
+  it('brings a job or run that was unfinished at export in as failed, so no server resumes it', async () => {
+    const { records, header } = readArchive(archive)
+    const unfinished = records.map((r) =>
+      r.table === 'jobs' || r.table === 'labeling_runs' ? { ...r, row: { ...r.row, status: 'running', finishedAt: null } } : r,
+    )
+    const file = path.join(target.dir, 'unfinished.concord.gz')
+    writeArchive(file, [JSON.stringify(header), ...unfinished.map((r) => JSON.stringify(r))])
+    await importProjectArchive(target.ctx, { file, as: 'unfinished' })
+    const project = (await findProject(target.ctx, 'unfinished'))!
+    for (const table of ['jobs', 'labeling_runs']) {
+      const rows = await target.db.all<{ status: string; error: string | null }>(
+        sql`select status, error from ${sql.identifier(table)} where project_id = ${project.id}`,
+      )
+      expect(rows.length, table).toBeGreaterThan(0)
+      for (const row of rows) expect(row, table).toEqual({ status: 'failed', error: 'unfinished when the project was exported; rerun it' })
+    }
+  })
+
   it('downloads from GET /api/projects/:project/archive, for project admins only', async () => {
     const app = enforcedApp(source.db)
     const admin = await signedInApp(source.db, { role: 'admin', app })
