@@ -5,13 +5,14 @@
  * ratio to `git log -M -p --numstat` on the same repository. Target: a ratio of at least 0.5.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { loadConfig } from '../server/config'
 import { openDatabase } from '../server/db'
 import { ensureProject } from '../server/services/projects'
 import { runRepositoryImport } from '../server/services/repository-import'
+import { cpuSeconds } from './cpu'
 
 const commitCount = Number(process.env.BENCH_GIT_COMMITS ?? 2_400)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -129,22 +130,6 @@ function buildRepository(dir: string): void {
     }
   }
   execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: Buffer.concat(out), maxBuffer: 1 << 28 })
-}
-
-/**
- * CPU seconds used so far by this process and the children it has reaped (git), from
- * /proc/self/stat (Linux; null elsewhere): a figure the machine's other load does not inflate.
- */
-function cpuSeconds(): number | null {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // utime, stime, cutime, cstime are fields 14-17 (1-based) of the whole line.
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0)
-    return ticks / 100
-  } catch {
-    return null
-  }
 }
 
 const cpuSince = (start: number | null) => {

@@ -1,7 +1,8 @@
 export {}
 
 /**
- * `npm run bench`: every benchmark in turn. Figures are printed, never asserted.
+ * `npm run bench`: every benchmark in turn. Figures are printed, never asserted (the load bench
+ * does fail when a saved label is missing from the database).
  */
 await import('./import')
 console.log()
@@ -14,3 +15,5 @@ console.log()
 await import('./labeling')
 console.log()
 await import('./coding')
+console.log()
+await import('./load')

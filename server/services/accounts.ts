@@ -51,7 +51,7 @@ function checkPassword(password: string): void {
 export async function ensureSiteAdmin(ctx: Ctx, input: { name: string; password?: string | undefined }) {
   if (input.password !== undefined) checkPassword(input.password)
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password)
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const txCtx = withDb(ctx, tx)
     const [existing] = await tx.select().from(users).where(eq(users.siteAdmin, true)).orderBy(users.id).limit(1)
     let admin = existing
@@ -69,6 +69,8 @@ export async function ensureSiteAdmin(ctx: Ctx, input: { name: string; password?
     if (passwordHash) await tx.update(users).set({ passwordHash }).where(eq(users.id, admin!.id))
     return { admin: viewerOf(admin!), created }
   })
+  forgetSessionsOf(result.admin.id)
+  return result
 }
 
 // ---- Passwords and sessions ---------------------------------------------------------------
@@ -93,18 +95,53 @@ export async function createSession(ctx: Ctx, userId: number): Promise<{ secret:
   return { secret, expiresAt }
 }
 
+/**
+ * Sessions looked up in the last moments, by token hash: every request of a coding screen asks,
+ * several times a second, and a local database serves one query at a time. Whatever ends a
+ * session or changes its person in this process (sign-out, password, disabling, site
+ * administration) drops the entries at once; the short lifetime bounds how long a change made
+ * by another process (another server on the same database) takes to be seen.
+ */
+const recentSessions = new Map<string, { viewer: Viewer; expiresAt: string; until: number }>()
+const recentSessionMs = 5_000
+/** Bounded memory: at most this many sessions are remembered (oldest dropped first). */
+const recentSessionMax = 10_000
+
+/** Bumped by every change, so a lookup that read the database before it does not remember its answer. */
+let sessionChanges = 0
+
+function forgetSessionsOf(userId: number): void {
+  sessionChanges++
+  for (const [hash, entry] of recentSessions) if (entry.viewer.id === userId) recentSessions.delete(hash)
+}
+
 /** The person a session cookie belongs to, or null when it is unknown, expired or disabled. */
 export async function sessionViewer(ctx: Ctx, secret: string): Promise<Viewer | null> {
+  const tokenHash = hashSecret(secret)
+  const now = new Date()
+  const recent = recentSessions.get(tokenHash)
+  if (recent && recent.until > now.getTime() && recent.expiresAt > now.toISOString()) return recent.viewer
+  recentSessions.delete(tokenHash)
+  const changes = sessionChanges
   const [row] = await ctx.db
-    .select({ user: users })
+    .select({ user: users, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashSecret(secret)), gt(sessions.expiresAt, new Date().toISOString())))
-  return row && !row.user.disabled ? viewerOf(row.user) : null
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now.toISOString())))
+  if (!row || row.user.disabled) return null
+  const viewer = viewerOf(row.user)
+  if (changes === sessionChanges) {
+    if (recentSessions.size >= recentSessionMax) recentSessions.delete(recentSessions.keys().next().value!)
+    recentSessions.set(tokenHash, { viewer, expiresAt: row.expiresAt, until: now.getTime() + recentSessionMs })
+  }
+  return viewer
 }
 
 export async function endSession(ctx: Ctx, secret: string): Promise<void> {
-  await ctx.db.delete(sessions).where(eq(sessions.tokenHash, hashSecret(secret)))
+  const tokenHash = hashSecret(secret)
+  await ctx.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash))
+  sessionChanges++
+  recentSessions.delete(tokenHash)
 }
 
 /** Whether the viewer has a password (the administrator signed in by the start-up link may not). */
@@ -129,6 +166,7 @@ export async function changePassword(ctx: Ctx, input: { current: string; next: s
     await tx.delete(sessions).where(and(eq(sessions.userId, viewer.id), sql`${sessions.tokenHash} <> ${keep}`))
     await audit(withDb(ctx, tx), { projectId: null, action: 'change-password', entity: 'user', entityId: viewer.id })
   })
+  forgetSessionsOf(viewer.id)
 }
 
 export function requireViewer(ctx: Ctx): Viewer {
@@ -382,6 +420,7 @@ export async function updateUser(ctx: Ctx, userId: number, input: { disabled?: b
   const [row] = await ctx.db.update(users).set(set).where(and(eq(users.id, userId), eq(users.kind, 'human'))).returning()
   if (!row) throw new NotFoundError(`no user ${userId}`)
   if (input.disabled) await ctx.db.delete(sessions).where(eq(sessions.userId, userId))
+  forgetSessionsOf(userId)
   await audit(ctx, { projectId: null, action: 'update', entity: 'user', entityId: userId, details: set })
   return viewerOf(row)
 }

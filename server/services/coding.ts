@@ -4,9 +4,9 @@
  * writes their own round label (context `round:<id>`); other coders' rows are never touched.
  */
 import { EventEmitter } from 'node:events'
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { commitFiles, commits, labelCodes, labels, openCodes, repositories, roundAssignments, rounds } from '../../schema'
+import { commitFiles, commits, labelCodes, labels, openCodes, projectMembers, repositories, roundAssignments, rounds } from '../../schema'
 import type { Round } from '../../schema'
 import { requireProjectRole, requireViewer } from './accounts'
 import type { Ctx } from './context'
@@ -29,19 +29,24 @@ export function followRound(roundId: number, listener: () => void): () => void {
 export const SaveLabelInput = z.object({ codeIds: z.array(z.number().int().positive()).max(50) })
 export const SaveMemoInput = z.object({ memo: z.string().max(2_000, 'memo: at most 2,000 characters') })
 
-/** The round and the viewer's assignment on the unit; fails unless the unit is in their queue. */
+/**
+ * The round and the viewer's assignment on the unit; fails unless the viewer is a member of the
+ * project and the unit is in their queue. One query for membership, round and assignment:
+ * every save and every opened unit starts here.
+ */
 async function assignment(ctx: Ctx, projectId: number, roundId: number, commitId: number) {
   const viewer = requireViewer(ctx)
-  await requireProjectRole(ctx, projectId, 'coder')
-  // One query for the round and the assignment: every save starts here.
   const [found] = await ctx.db
-    .select({ round: rounds, row: roundAssignments })
+    .select({ round: rounds, row: roundAssignments, role: projectMembers.role })
     .from(rounds)
     .leftJoin(
       roundAssignments,
       and(eq(roundAssignments.roundId, rounds.id), eq(roundAssignments.coderId, viewer.id), eq(roundAssignments.commitId, commitId)),
     )
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, rounds.projectId), eq(projectMembers.userId, viewer.id)))
     .where(and(eq(rounds.id, roundId), eq(rounds.projectId, projectId)))
+  // Membership is refused before anything is said about the round (as requireProjectRole does).
+  if (!found || (!found.role && !viewer.siteAdmin)) await requireProjectRole(ctx, projectId, 'coder')
   if (!found) throw new NotFoundError(`no round ${roundId} in this project`)
   if (!found.row) throw new ForbiddenError(`commit ${commitId} is not in your queue for round '${found.round.name}'`)
   return { viewer, round: found.round, row: found.row }
@@ -93,16 +98,16 @@ export async function codingUnit(ctx: Ctx, projectId: number, roundId: number, c
     .where(eq(commits.id, commitId))
   if (!commit) throw new NotFoundError(`no commit ${commitId}`)
   const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id)
-  const all = groupByLabel(await labelCodeRows(ctx, eq(labels.commitId, commitId)))
+  const machineLabels = groupByLabel(await labelCodeRows(ctx, and(eq(labels.commitId, commitId), ne(labels.source, 'human'))))
   const own = await ctx.db
     .select({ codeId: labelCodes.codeId, updatedAt: sql<string>`coalesce(${labels.updatedAt}, ${labels.createdAt})` })
     .from(labels)
     .innerJoin(labelCodes, eq(labelCodes.labelId, labels.id))
     .where(and(eq(labels.commitId, commitId), eq(labels.raterId, viewer.id), eq(labels.context, roundContext(roundId))))
   // Pre-labels: machine labels (the round's machine raters, else all), newest per rater, as the
-  // round's pre-label setting and the visibility rules allow.
-  const visibility = await labelVisibility(ctx, projectId)
-  const machine = visibleLabels(visibility, all.filter((l) => l.source !== 'human'))
+  // round's pre-label setting and the visibility rules allow (those read the viewer's blind
+  // rounds whole, so they are asked only when there is a pre-label).
+  const machine = (machineLabels.length === 0 ? [] : visibleLabels(await labelVisibility(ctx, projectId), machineLabels))
     .filter((l) => round.machineRaters.length === 0 || round.machineRaters.includes(l.rater))
     .sort((a, b) => b.labelId - a.labelId)
   const newest = new Map<string, (typeof machine)[number]>()
