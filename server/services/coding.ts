@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { commitFiles, commits, labelCodes, labels, openCodes, projectMembers, repositories, roundAssignments, rounds } from '../../schema'
 import type { Round } from '../../schema'
 import { requireProjectRole, requireViewer } from './accounts'
+import { listedFilesCap } from './browse'
 import type { Ctx } from './context'
 import { withDb } from './context'
 import { ConflictError, ForbiddenError, NotFoundError } from './errors'
@@ -97,7 +98,7 @@ export async function codingUnit(ctx: Ctx, projectId: number, roundId: number, c
     .innerJoin(repositories, eq(repositories.id, commits.repositoryId))
     .where(eq(commits.id, commitId))
   if (!commit) throw new NotFoundError(`no commit ${commitId}`)
-  const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id)
+  const files = await ctx.db.select().from(commitFiles).where(eq(commitFiles.commitId, commitId)).orderBy(commitFiles.id).limit(listedFilesCap)
   const machineLabels = groupByLabel(await labelCodeRows(ctx, and(eq(labels.commitId, commitId), ne(labels.source, 'human'))))
   const own = await ctx.db
     .select({ codeId: labelCodes.codeId, updatedAt: sql<string>`coalesce(${labels.updatedAt}, ${labels.createdAt})` })

@@ -274,6 +274,15 @@ describe('inputs that are accepted, in projects of their own', () => {
     expect(commit.files[0].path).toBe('vendor/pkg0/module_0.py')
     expect(commit.fileCount).toBe(10_000)
     expect(body.length).toBeLessThan(250_000)
+
+    // The coding screen lists as many files as the commit page, with the same count.
+    const coder = await signedInApp(t.db, { role: 'coder', project: 'wide' })
+    const round = await admin.json('/api/projects/wide/rounds', { method: 'POST', json: { name: 'wide', coders: [coder.user.name], selection: 'all' } })
+    expect(round.status, JSON.stringify(round.body)).toBe(201)
+    const unit = await coder.json(`/api/projects/wide/coding/${round.body.id}/units/${item.id}`)
+    expect(unit.status).toBe(200)
+    expect(unit.body.commit.files).toHaveLength(listedFilesCap)
+    expect(unit.body.commit.fileCount).toBe(10_000)
   })
 })
 

@@ -314,6 +314,11 @@ function CommitPane(props: { unit: CodingUnit; project: string; diffRef: (el: HT
             )}
           </For>
         </ul>
+        <Show when={c().fileCount > c().files.length}>
+          <p class="muted small">
+            Showing the first {formatCount(c().files.length)} of {formatCount(c().fileCount)} files.
+          </p>
+        </Show>
       </details>
       <VirtualDiff diff={c().diff} truncated={c().diffTruncated} ref={props.diffRef} />
     </section>
