@@ -55,6 +55,21 @@ export async function signedInApp(
   return requesterFor(app, db, { id, name })
 }
 
+/**
+ * A site admin and coders of `project`, all signed in on one enforced app.
+ * @example const { admin, coders: [ann, ben] } = await projectTeam(t.db, { project: 'study', coders: ['ann', 'ben'] })
+ */
+export async function projectTeam<const Names extends readonly string[]>(
+  db: Db,
+  options: { project: string; coders: Names; adminName?: string },
+): Promise<{ app: App; admin: Requester; coders: { [K in keyof Names]: Requester } }> {
+  const app = enforcedApp(db)
+  const admin = await signedInApp(db, { role: 'admin', app, ...(options.adminName ? { name: options.adminName } : {}) })
+  const coders: Requester[] = []
+  for (const name of options.coders) coders.push(await signedInApp(db, { role: 'coder', project: options.project, name, app }))
+  return { app, admin, coders: coders as { [K in keyof Names]: Requester } }
+}
+
 /** A request function signed in (by a new session) as an existing person. */
 export async function requesterFor(app: App, db: Db, user: { id: number; name: string }): Promise<Requester> {
   const { secret } = await createSession({ db, actor: 'test' }, user.id)

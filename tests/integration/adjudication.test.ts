@@ -6,7 +6,7 @@ import type { Rating } from '../../server/core/agreement'
 import { currentCodebook } from '../../server/services/codebook'
 import { findProject } from '../../server/services/projects'
 import { loadSample, studyProjectName } from '../../server/services/sample'
-import { enforcedApp, signedInApp } from '../helpers/auth'
+import { projectTeam } from '../helpers/auth'
 import type { Requester } from '../helpers/auth'
 import { engines, freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
@@ -42,11 +42,7 @@ describe.each(engines())('round dashboards and adjudication on a %s database', (
   beforeAll(async () => {
     t = await freshDatabase(engine)
     await loadSample(t.ctx, { diffCap: 20_000 })
-    const app = enforcedApp(t.db)
-    admin = await signedInApp(t.db, { role: 'admin', app })
-    const coder = (name: string) => signedInApp(t.db, { role: 'coder', project: studyProjectName, name, app })
-    ann = await coder('ann')
-    ben = await coder('ben')
+    ;({ admin, coders: [ann, ben] } = await projectTeam(t.db, { project: studyProjectName, coders: ['ann', 'ben'] }))
     codeIds = new Map((await currentCodebook(t.ctx, (await findProject(t.ctx, studyProjectName))!.id)).codes.map((c) => [c.name, c.id]))
     const created = await admin.json<{ id: number }>(`${project}/rounds`, {
       method: 'POST',

@@ -11,7 +11,7 @@ import { currentCodebook } from '../../server/services/codebook'
 import { findProject } from '../../server/services/projects'
 import { loadSample, studyProjectName } from '../../server/services/sample'
 import { ensureMember } from '../../server/services/users'
-import { enforcedApp, signedInApp } from '../helpers/auth'
+import { projectTeam, signedInApp } from '../helpers/auth'
 import type { Requester } from '../helpers/auth'
 import { freshDatabase } from '../helpers/db'
 import type { TestDatabase } from '../helpers/db'
@@ -37,12 +37,7 @@ let benStatusBefore: unknown
 beforeAll(async () => {
   t = await freshDatabase()
   await loadSample(t.ctx, { diffCap: 20_000 })
-  const app = enforcedApp(t.db)
-  admin = await signedInApp(t.db, { role: 'admin', app })
-  const coder = (name: string) => signedInApp(t.db, { role: 'coder', project: studyProjectName, name, app })
-  ann = await coder('ann')
-  ben = await coder('ben')
-  cid = await coder('cid')
+  ;({ admin, coders: [ann, ben, cid] } = await projectTeam(t.db, { project: studyProjectName, coders: ['ann', 'ben', 'cid'] }))
   const studyId = (await findProject(t.ctx, studyProjectName))!.id
   const ids = new Map((await currentCodebook(t.ctx, studyId)).codes.map((c) => [c.name, c.id]))
   code = (name) => ids.get(name)!

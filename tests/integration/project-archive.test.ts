@@ -13,7 +13,7 @@ import { exportProjectArchive, importProjectArchive } from '../../server/service
 import { archiveTables, excludedTables } from '../../server/services/project-archive-tables'
 import { findProject } from '../../server/services/projects'
 import { loadSample, sampleDir, studyProjectName } from '../../server/services/sample'
-import { enforcedApp, signedInApp } from '../helpers/auth'
+import { enforcedApp, projectTeam, signedInApp } from '../helpers/auth'
 import { runCli } from '../helpers/cli'
 import { engines, freshDatabase } from '../helpers/db'
 import type { Engine, TestDatabase } from '../helpers/db'
@@ -30,9 +30,7 @@ async function seed(t: TestDatabase): Promise<void> {
   await importJsonlFiles(t.ctx, { projectId, files: [path.join(sampleDir, 'commits', history)], diffCap: 20_000 })
   await labelCommits({ ctx: t.ctx, input: { projectId, labeler: 'rules', limit: 60 } })
 
-  const app = enforcedApp(t.db)
-  const admin = await signedInApp(t.db, { role: 'admin', name: 'alice', app })
-  const [ann, ben] = await Promise.all(['ann', 'ben'].map((name) => signedInApp(t.db, { role: 'coder', project: studyProjectName, name, app })))
+  const { admin, coders: [ann, ben] } = await projectTeam(t.db, { project: studyProjectName, coders: ['ann', 'ben'], adminName: 'alice' })
   const base = `/api/projects/${studyProjectName}`
   const codeId = new Map((await currentCodebook(t.ctx, projectId)).codes.map((c) => [c.name, c.id]))
   const round = (
@@ -41,13 +39,13 @@ async function seed(t: TestDatabase): Promise<void> {
       json: { name: 'pilot', coders: ['ann', 'ben'], selection: 'random', size: 6, overlap: { mode: 'k', k: 2 }, machineRaters: ['llm'], seed: 7 },
     })
   ).body.id
-  const units = (await ann!.json<{ items: { commitId: number }[] }>(`${base}/coding/${round}/queue`)).body.items.map((i) => i.commitId)
+  const units = (await ann.json<{ items: { commitId: number }[] }>(`${base}/coding/${round}/queue`)).body.items.map((i) => i.commitId)
   const plan = ['sharing', 'model structure', 'sharing', 'preprocessing', 'sharing', 'external documentation']
   for (const [i, unit] of units.entries()) {
-    await ann!.json(`${base}/coding/${round}/units/${unit}/label`, { method: 'PUT', json: { codeIds: [codeId.get(plan[i]!)] } })
-    await ben!.json(`${base}/coding/${round}/units/${unit}/label`, { method: 'PUT', json: { codeIds: [codeId.get(i === 1 ? 'sharing' : plan[i]!)] } })
+    await ann.json(`${base}/coding/${round}/units/${unit}/label`, { method: 'PUT', json: { codeIds: [codeId.get(plan[i]!)] } })
+    await ben.json(`${base}/coding/${round}/units/${unit}/label`, { method: 'PUT', json: { codeIds: [codeId.get(i === 1 ? 'sharing' : plan[i]!)] } })
   }
-  await ann!.json(`${base}/coding/${round}/units/${units[0]}/memo`, { method: 'PUT', json: { memo: 'uploads the weights' } })
+  await ann.json(`${base}/coding/${round}/units/${units[0]}/memo`, { method: 'PUT', json: { memo: 'uploads the weights' } })
   const decided = await admin.json(`${base}/rounds/${round}/adjudication`, {
     method: 'POST',
     json: { commitId: units[1], codeIds: [codeId.get('model structure')], note: 'the code changes, not the upload' },
