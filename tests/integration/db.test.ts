@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isBusyError, openDatabase } from '../../server/db'
 import { audit } from '../../server/services/audit'
 import { engines, freshDatabase } from '../helpers/db'
+import { sqldBinary, startSqld } from '../../server/sqld'
 import type { TestDatabase } from '../helpers/db'
 
 const auditRows = async (t: TestDatabase) => Number((await t.client.execute('select count(*) as n from audit_log')).rows[0]!.n)
@@ -131,5 +132,26 @@ describe.each(engines())('a %s database', (engine) => {
     await expect(t.client.execute('delete from audit_log')).rejects.toThrow(/append-only/)
     const [row] = (await t.client.execute('select action from audit_log')).rows
     expect(row!.action).toBe('create')
+  })
+})
+
+describe.skipIf(!engines().includes('sqld'))('a libSQL server over HTTP', () => {
+  it('works as over WebSockets, for a proxy that does not pass WebSocket upgrades', async () => {
+    expect(sqldBinary()).not.toBeNull()
+    const t = await freshDatabase('file')
+    const sqld = await startSqld({ dataDir: `${t.dir}/sqld` })
+    try {
+      expect(sqld.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const overHttp = await openDatabase({ url: sqld.httpUrl })
+      await overHttp.db.transaction((tx) => audit({ db: tx, actor: 'test' }, { projectId: null, action: 'over-http', entity: 'none' }))
+      overHttp.close()
+      const overWs = await openDatabase({ url: sqld.url })
+      const rows = (await overWs.client.execute("select action from audit_log where action = 'over-http'")).rows
+      overWs.close()
+      expect(rows).toHaveLength(1)
+    } finally {
+      await sqld.stop()
+      await t.dispose()
+    }
   })
 })
