@@ -1,7 +1,8 @@
 /**
  * Killing things mid-work: the server during an LLM labeling job (SIGKILL: it resumes at the
- * next start; SIGTERM: in-flight saves and the job's current batch finish, exit 0) and the CLI
- * during an import (the file is stored whole or not at all). Real processes on one database: a
+ * next start; SIGTERM: in-flight saves and the job's current batch finish, exit 0), the server
+ * during a GitHub import job (whole batches kept, a rerun fetches the rest) and the CLI during an
+ * import (the file is stored whole or not at all). Real processes on one database: a
  * file, and sqld for the kill during a job.
  */
 import { readFileSync, statSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commits, repositories } from '../../schema'
 import { importJsonlFiles } from '../../server/services/importing'
 import { ensureProject } from '../../server/services/projects'
+import { startFakeGithub, syntheticGithubHistory } from '../fakes/github'
 import { startFakeOpenAI } from '../fakes/openai'
 import type { FakeOpenAI } from '../fakes/openai'
 import { signedInApp } from '../helpers/auth'
@@ -126,6 +128,57 @@ describe('a server stopped (SIGTERM) while coders save and a job runs', () => {
       expect(fake.completions() - sentBefore).toBe(total - atStop.rows)
     } finally {
       await server?.stop()
+      await t.dispose()
+    }
+  })
+})
+
+describe('a server killed (SIGKILL) during a GitHub import job', () => {
+  it('keeps whole batches, marks the job failed at the next start, and a rerun fetches and stores only the rest', async () => {
+    const t = await freshDatabase()
+    await ensureProject(t.ctx, 'default')
+    const { user } = await signedInApp(t.db, { role: 'admin' })
+    let server: RunningServer | undefined
+    const github = await startFakeGithub({
+      repos: { 'acme/model': { commits: syntheticGithubHistory(130) } },
+      onRequest: (n) => {
+        if (n === 70) server?.process.kill('SIGKILL')
+      },
+    })
+    try {
+      const env = { ...serverEnv(`file:${t.file}`, fake), GITHUB_API_URL: github.url }
+      server = await startServer(env)
+      const admin = await remoteRequester(server, t.db, user)
+      const started = await admin.json('/api/projects/default/imports', { method: 'POST', json: { source: 'github', repo: 'acme/model' } })
+      expect(started.status, JSON.stringify(started.body)).toBe(202)
+      const jobId = started.body.id as number
+      await server.exited
+      expect((await jobRow(t.ctx, jobId)).status).toBe('running')
+      const kept = await t.db.select({ sha: commits.sha }).from(commits)
+      expect(kept.length).toBeGreaterThan(0)
+      expect(kept.length).toBeLessThan(130)
+      expect(kept.length % 20, 'the API import stores batches of 20, each whole').toBe(0)
+      const firstRun = github.requests.length
+
+      server = await startServer(env)
+      expect(await jobRow(t.ctx, jobId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) })
+      const again = await (await remoteRequester(server, t.db, user)).json('/api/projects/default/imports', {
+        method: 'POST',
+        json: { source: 'github', repo: 'acme/model' },
+      })
+      expect(again.status).toBe(202)
+      await until(async () => !['queued', 'running'].includes((await jobRow(t.ctx, again.body.id)).status), 'the rerun to end')
+      expect((await jobRow(t.ctx, again.body.id)).status).toBe('done')
+      const [stored] = await t.db.select({ rows: count(), shas: countDistinct(commits.sha) }).from(commits)
+      expect(stored).toEqual({ rows: 130, shas: 130 })
+      // Only the commits missing at the kill had their details fetched again.
+      const keptShas = new Set(kept.map((c) => c.sha))
+      const fetched = github.requests.slice(firstRun).filter((r) => /\/commits\/[0-9a-f]{40}/.test(r.path)).map((r) => r.path.split('/').pop()!.split('?')[0]!)
+      expect(fetched).toHaveLength(130 - kept.length)
+      expect(fetched.filter((sha) => keptShas.has(sha))).toEqual([])
+    } finally {
+      await server?.stop()
+      await github.close()
       await t.dispose()
     }
   })
