@@ -311,21 +311,12 @@ export async function mergeCodes(ctx: Ctx, raw: MergeCodesInput): Promise<MergeR
     if (from.id === into.id) throw new InvalidInputError(`cannot merge '${from.name}' into itself`)
     if (from.isFallback) throw new InvalidInputError(`'${from.name}' is the fallback code: retire it instead of merging it`)
 
-    const affectedLabels = await db
-      .select({
-        labelId: labels.id,
-        commitId: labels.commitId,
-        raterId: labels.raterId,
-        hadTarget: sql<number>`exists (select 1 from ${labelCodes} x where x.label_id = ${labels.id} and x.code_id = ${into.id})`,
-      })
+    const affected = await carriersOf(op.txCtx, from.id)
+    const [both] = await db
+      .select({ n: sql<number>`count(*)` })
       .from(labelCodes)
-      .innerJoin(labels, eq(labels.id, labelCodes.labelId))
-      .where(eq(labelCodes.codeId, from.id))
-    const affectedFinal = await db
-      .select({ finalCodeId: finalCodes.id, commitId: finalCodes.commitId })
-      .from(finalCodeCodes)
-      .innerJoin(finalCodes, eq(finalCodes.id, finalCodeCodes.finalCodeId))
-      .where(eq(finalCodeCodes.codeId, from.id))
+      .where(and(eq(labelCodes.codeId, from.id), sql`exists (select 1 from ${labelCodes} x where x.label_id = ${labelCodes.labelId} and x.code_id = ${into.id})`))
+    const alreadyTarget = Number(both?.n ?? 0)
 
     await db.run(sql`insert or ignore into label_codes (label_id, code_id) select label_id, ${into.id} from label_codes where code_id = ${from.id}`)
     await db.delete(labelCodes).where(eq(labelCodes.codeId, from.id))
@@ -345,32 +336,28 @@ export async function mergeCodes(ctx: Ctx, raw: MergeCodesInput): Promise<MergeR
     await db.delete(codeExamples).where(eq(codeExamples.codeId, from.id))
     await db.update(codes).set({ status: 'retired', hotkey: null, examples: [] }).where(eq(codes.id, from.id))
 
-    const raters = new Set(affectedLabels.map((l) => l.raterId)).size
-    const alreadyTarget = affectedLabels.filter((l) => Number(l.hadTarget) === 1).length
+    const raters = new Set(affected.labels.map((l) => l.raterId)).size
     const summary =
-      `Merged '${from.name}' into '${into.name}': ${plural(affectedLabels.length, 'label')}` +
+      `Merged '${from.name}' into '${into.name}': ${plural(affected.labels.length, 'label')}` +
       (raters > 0 ? ` by ${plural(raters, 'rater')}` : '') +
-      ` and ${plural(affectedFinal.length, 'final code')} now carry '${into.name}'.`
+      ` and ${plural(affected.finalCodes.length, 'final code')} now carry '${into.name}'.`
     const version = await finish(op, input, 'merge', summary, {
       from: { id: from.id, name: from.name },
       into: { id: into.id, name: into.name },
-      labels: affectedLabels.length,
+      labels: affected.labels.length,
       alreadyTarget,
-      finalCodes: affectedFinal.length,
+      finalCodes: affected.finalCodes.length,
       openCodes: movedOpen.length,
     })
-    await writeHistory(op.txCtx, [
-      ...affectedLabels.map((l) => ({ codebookVersionId: version.id, operation: 'merge' as const, labelId: l.labelId, commitId: l.commitId, raterId: l.raterId, fromCodeId: from.id, toCodeId: into.id })),
-      ...affectedFinal.map((f) => ({ codebookVersionId: version.id, operation: 'merge' as const, finalCodeId: f.finalCodeId, commitId: f.commitId, fromCodeId: from.id, toCodeId: into.id })),
-    ])
+    await writeHistory(op.txCtx, affected, { codebookVersionId: version.id, operation: 'merge', fromCodeId: from.id, toCodeId: into.id })
     return {
       version: version.version,
       changelog: version.changelog,
       from: from.name,
       into: into.name,
-      labels: affectedLabels.length,
+      labels: affected.labels.length,
       alreadyTarget,
-      finalCodes: affectedFinal.length,
+      finalCodes: affected.finalCodes.length,
       raters,
       openCodes: movedOpen.length,
     }
@@ -392,7 +379,34 @@ function mergeExamples(a: readonly CodeExampleRef[], b: readonly CodeExampleRef[
   return [...a, ...b.filter((e) => !seen.has(key(e)))]
 }
 
-async function writeHistory(ctx: Ctx, rows: (typeof labelCodeChanges.$inferInsert)[]): Promise<void> {
+/** The labels and final codes that carry a code: what a merge or split of it touches. */
+type Carriers = {
+  labels: { labelId: number; commitId: number; raterId: number }[]
+  finalCodes: { finalCodeId: number; commitId: number }[]
+}
+
+async function carriersOf(ctx: Ctx, codeId: number): Promise<Carriers> {
+  const carryingLabels = await ctx.db
+    .select({ labelId: labels.id, commitId: labels.commitId, raterId: labels.raterId })
+    .from(labelCodes)
+    .innerJoin(labels, eq(labels.id, labelCodes.labelId))
+    .where(eq(labelCodes.codeId, codeId))
+  const carryingFinal = await ctx.db
+    .select({ finalCodeId: finalCodes.id, commitId: finalCodes.commitId })
+    .from(finalCodeCodes)
+    .innerJoin(finalCodes, eq(finalCodes.id, finalCodeCodes.finalCodeId))
+    .where(eq(finalCodeCodes.codeId, codeId))
+  return { labels: carryingLabels, finalCodes: carryingFinal }
+}
+
+type Change = Pick<typeof labelCodeChanges.$inferInsert, 'codebookVersionId' | 'operation' | 'fromCodeId' | 'toCodeId'>
+
+/** One `label_code_changes` row per carrier: the history that lets counts by code reconcile. */
+async function writeHistory(ctx: Ctx, carriers: Carriers, change: Change): Promise<void> {
+  const rows: (typeof labelCodeChanges.$inferInsert)[] = [
+    ...carriers.labels.map((l) => ({ ...change, labelId: l.labelId, commitId: l.commitId, raterId: l.raterId })),
+    ...carriers.finalCodes.map((f) => ({ ...change, finalCodeId: f.finalCodeId, commitId: f.commitId })),
+  ]
   for (const batch of chunks(rows, 3_000)) await ctx.db.insert(labelCodeChanges).values(batch)
 }
 
@@ -442,37 +456,25 @@ export async function splitCode(ctx: Ctx, raw: SplitCodeInput): Promise<SplitRes
       created.push(name)
     }
 
-    const affectedLabels = await db
-      .select({ labelId: labels.id, commitId: labels.commitId, raterId: labels.raterId })
-      .from(labelCodes)
-      .innerJoin(labels, eq(labels.id, labelCodes.labelId))
-      .where(eq(labelCodes.codeId, code.id))
-    const affectedFinal = await db
-      .select({ finalCodeId: finalCodes.id, commitId: finalCodes.commitId })
-      .from(finalCodeCodes)
-      .innerJoin(finalCodes, eq(finalCodes.id, finalCodeCodes.finalCodeId))
-      .where(eq(finalCodeCodes.codeId, code.id))
+    const affected = await carriersOf(op.txCtx, code.id)
     await db.update(codes).set({ status: 'retired', hotkey: null }).where(eq(codes.id, code.id))
     await db.update(codes).set({ parentId: code.parentId }).where(eq(codes.parentId, code.id))
     const released = await db.update(openCodes).set({ categoryCodeId: null }).where(eq(openCodes.categoryCodeId, code.id)).returning({ id: openCodes.id })
 
-    const commitIds = [...new Set([...affectedLabels, ...affectedFinal].map((r) => r.commitId))]
+    const commitIds = [...new Set([...affected.labels, ...affected.finalCodes].map((r) => r.commitId))]
     const summary =
       `Split '${code.name}' into ${names.map((n) => `'${n}'`).join(', ')}: ` +
-      `${plural(commitIds.length, 'commit')} (${plural(affectedLabels.length, 'label')}, ${plural(affectedFinal.length, 'final code')}) queued for re-coding.`
+      `${plural(commitIds.length, 'commit')} (${plural(affected.labels.length, 'label')}, ${plural(affected.finalCodes.length, 'final code')}) queued for re-coding.`
     const version = await finish(op, input, 'split', summary, {
       code: { id: code.id, name: code.name },
       into: names,
       created,
-      labels: affectedLabels.length,
-      finalCodes: affectedFinal.length,
+      labels: affected.labels.length,
+      finalCodes: affected.finalCodes.length,
       queued: commitIds.length,
       openCodes: released.length,
     })
-    await writeHistory(op.txCtx, [
-      ...affectedLabels.map((l) => ({ codebookVersionId: version.id, operation: 'split' as const, labelId: l.labelId, commitId: l.commitId, raterId: l.raterId, fromCodeId: code.id, toCodeId: null })),
-      ...affectedFinal.map((f) => ({ codebookVersionId: version.id, operation: 'split' as const, finalCodeId: f.finalCodeId, commitId: f.commitId, fromCodeId: code.id, toCodeId: null })),
-    ])
+    await writeHistory(op.txCtx, affected, { codebookVersionId: version.id, operation: 'split', fromCodeId: code.id, toCodeId: null })
     const reason = `split of '${code.name}' into ${names.join(', ')} (version ${version.version})`
     for (const batch of chunks(commitIds, 5_000)) {
       await db
@@ -486,8 +488,8 @@ export async function splitCode(ctx: Ctx, raw: SplitCodeInput): Promise<SplitRes
       code: code.name,
       into: names,
       created,
-      labels: affectedLabels.length,
-      finalCodes: affectedFinal.length,
+      labels: affected.labels.length,
+      finalCodes: affected.finalCodes.length,
       queued: commitIds.length,
       openCodes: released.length,
     }

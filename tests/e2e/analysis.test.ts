@@ -1,43 +1,28 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signInWithPrintedLink } from '../helpers/auth'
-import { browserAvailable, launchChromium } from '../helpers/browser'
-import { buildClientOnce } from '../helpers/build'
-import { freshDatabase } from '../helpers/db'
-import type { TestDatabase } from '../helpers/db'
-import { startServer } from '../helpers/server'
-import type { RunningServer } from '../helpers/server'
+import { browserAvailable } from '../helpers/browser'
+import { startBrowserSession } from '../helpers/browser-session'
+import type { BrowserSession } from '../helpers/browser-session'
 
 describe.skipIf(!browserAvailable())('the analysis pages in Chromium', () => {
-  let t: TestDatabase
-  let server: RunningServer
-  let browser: Browser
+  let session: BrowserSession
   let page: Page
   const problems: string[] = []
 
   beforeAll(async () => {
-    buildClientOnce()
-    t = await freshDatabase()
-    t.close() // the server opens the file itself
-    server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1' })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })
-    await signInWithPrintedLink(page, server)
+    session = await startBrowserSession({ env: { CONCORD_SAMPLE: '1' } })
+    page = await session.signedInPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })
     // A CSP violation or a script error shows up here.
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
     page.on('pageerror', (e) => problems.push(String(e)))
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    t?.dispose()
-  })
+  afterAll(() => session?.close())
 
   it("opens the sample's analysis page with its charts and their numbers", async () => {
-    await page.goto(`${server.url}p/default`)
+    await page.goto(`${session.server.url}p/default`)
     await page.locator('nav.sections').getByText('Analysis').click()
     await page.waitForURL(/\/p\/default\/analysis$/)
     await page.getByRole('heading', { name: 'Synchronization analysis' }).waitFor()
@@ -55,7 +40,7 @@ describe.skipIf(!browserAvailable())('the analysis pages in Chromium', () => {
     await page.getByText('No coded commits yet').first().waitFor()
     const families = await page.locator('.families-table tbody tr').allInnerTexts()
     expect(families.map((r) => r.split('\t')[0])).toEqual(['baichuan2', 'bert', 'codegeex2', 'gpt-j'])
-    await page.screenshot({ path: path.join(t.dir, 'analysis.png'), fullPage: true })
+    await page.screenshot({ path: path.join(session.database.dir, 'analysis.png'), fullPage: true })
   })
 
   it('draws the change types from machine pre-labels only when asked, labelled as such', async () => {
@@ -83,14 +68,14 @@ describe.skipIf(!browserAvailable())('the analysis pages in Chromium', () => {
     expect(lanes[1]).toMatch(/Hugging Face\s+THUDM\/codegeex2-6b\s+17/)
     expect(lanes.at(-1)).toContain('no commits: ignored')
     expect(await page.locator('table.lanes .co').count()).toBeGreaterThan(0)
-    await page.screenshot({ path: path.join(t.dir, 'family.png'), fullPage: true })
+    await page.screenshot({ path: path.join(session.database.dir, 'family.png'), fullPage: true })
   })
 
   it('downloads the report as one HTML file with the charts', async () => {
-    await page.goto(`${server.url}p/default/analysis`)
+    await page.goto(`${session.server.url}p/default/analysis`)
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download the report/ }).click()])
     expect(download.suggestedFilename()).toBe('concord-default-analysis.html')
-    const file = path.join(t.dir, 'report.html')
+    const file = path.join(session.database.dir, 'report.html')
     await download.saveAs(file)
     const html = readFileSync(file, 'utf8')
     expect(html).toContain('Synchronization report: default')

@@ -1,44 +1,29 @@
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signInWithPrintedLink } from '../helpers/auth'
-import { browserAvailable, launchChromium } from '../helpers/browser'
-import { buildClientOnce } from '../helpers/build'
-import { freshDatabase } from '../helpers/db'
-import type { TestDatabase } from '../helpers/db'
-import { startServer } from '../helpers/server'
-import type { RunningServer } from '../helpers/server'
+import { browserAvailable } from '../helpers/browser'
+import { startBrowserSession } from '../helpers/browser-session'
+import type { BrowserSession } from '../helpers/browser-session'
 
 describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in Chromium', () => {
-  let t: TestDatabase
-  let server: RunningServer
-  let browser: Browser
+  let session: BrowserSession
   let page: Page
   const errors: string[] = []
 
   beforeAll(async () => {
-    buildClientOnce()
-    t = await freshDatabase()
-    t.close() // the server opens the file itself
-    server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1' })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    await signInWithPrintedLink(page, server)
+    session = await startBrowserSession({ env: { CONCORD_SAMPLE: '1' } })
+    page = await session.signedInPage({ viewport: { width: 1440, height: 1000 } })
     page.on('pageerror', (e) => errors.push(e.message))
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    t?.dispose()
-  })
+  afterAll(() => session?.close())
 
-  const api = async (path: string) => (await page.request.get(new URL(`api/projects/study/${path}`, server.url).toString())).json()
+  const api = async (path: string) => (await page.request.get(new URL(`api/projects/study/${path}`, session.server.url).toString())).json()
   const unsorted = (key: string) => page.locator(`.column.unsorted .sort-card[data-card="${key}"]`)
   const category = (name: string) => page.locator(`section.column.category[aria-label="Category ${name}"]`)
 
   it('sorts open codes into categories by dragging, by keyboard, and into a new category', async () => {
-    await page.goto(`${server.url}p/study/card-sort`)
+    await page.goto(`${session.server.url}p/study/card-sort`)
     await unsorted('readme update').waitFor()
     const before = await api('card-sort')
     expect(before.openCodes).toEqual({ total: 160, sorted: 0 })
@@ -77,14 +62,14 @@ describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in
     await page.getByText(`${160 - sorted} of 160 commits still unsorted`).waitFor()
     const codebook = await api('codebook')
     expect(codebook.codes.find((c: { name: string }) => c.name === 'weights').usage.openCodes).toBe(count('model weight update') + count('model weight upload'))
-    await page.screenshot({ path: path.join(t.dir, 'card-sort.png') })
+    await page.screenshot({ path: path.join(session.database.dir, 'card-sort.png') })
     expect(errors).toEqual([])
   })
 
   it('merges two codes from the codebook page after confirming what happens to the labels', async () => {
     const before = await api('codebook')
     const usage = (view: typeof before, name: string) => view.codes.find((c: { name: string }) => c.name === name).usage.labels as number
-    await page.goto(`${server.url}p/study/codebook`)
+    await page.goto(`${session.server.url}p/study/codebook`)
     // Signed in, changes are recorded as the signed-in admin.
     await page.getByText('Changes recorded as admin').waitFor()
     const card = page.locator('article.code-card[data-code="output data"]')
@@ -103,7 +88,7 @@ describe.skipIf(!browserAvailable())('the codebook and the card-sorting board in
     expect(usage(after, 'model structure')).toBe(usage(before, 'model structure') + usage(before, 'output data'))
     expect(after.codes.find((c: { name: string }) => c.name === 'output data').status).toBe('retired')
     expect(await page.locator('.retired-codes summary').innerText()).toMatch(/^1 retired code/)
-    await page.screenshot({ path: path.join(t.dir, 'codebook.png') })
+    await page.screenshot({ path: path.join(session.database.dir, 'codebook.png') })
     expect(errors).toEqual([])
   })
 })

@@ -1,16 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agreementReport } from '../../server/core/agreement'
 import { signInWithPrintedLink } from '../helpers/auth'
-import { buildClientOnce } from '../helpers/build'
-import { browserAvailable, launchChromium } from '../helpers/browser'
+import { browserAvailable } from '../helpers/browser'
+import { startBrowserSession } from '../helpers/browser-session'
+import type { BrowserSession } from '../helpers/browser-session'
 import { runCli } from '../helpers/cli'
-import { freshDatabase } from '../helpers/db'
-import type { TestDatabase } from '../helpers/db'
-import { startServer } from '../helpers/server'
-import type { RunningServer } from '../helpers/server'
 import { repoRoot } from '../helpers/shared'
 
 /** Screenshots of every screen, kept after the run (the folder is git-ignored). */
@@ -23,15 +20,13 @@ const annKeys = ['1', '2', '7', '1', '5', '2', '8', '0', '1', '2']
 const benKeys = ['1', '2', '1', '1', 'q', '2', '8', '0', '1', '2']
 
 describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by keyboard', () => {
-  let t: TestDatabase
-  let server: RunningServer
-  let browser: Browser
+  let session: BrowserSession
   let admin: Page
   let inviteUrl: string
   const errors: string[] = []
 
   const newPage = async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+    const page = await (await session.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('dialog', (d) => void d.accept())
     return page
@@ -40,37 +35,29 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true })
-    t = await freshDatabase()
-    t.close()
-    buildClientOnce()
-    server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1', CONCORD_AUTH: 'required' })
-    browser = await launchChromium()
+    session = await startBrowserSession({ env: { CONCORD_SAMPLE: '1', CONCORD_AUTH: 'required' } })
     admin = await newPage()
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await t?.dispose()
-  })
+  afterAll(() => session?.close())
 
   it('sends an anonymous visitor to sign in, and signs the admin in from the printed link', async () => {
-    expect(server.signInUrl).toMatch(/\?token=[\w-]{20,}$/)
+    expect(session.server.signInUrl).toMatch(/\?token=[\w-]{20,}$/)
     const anonymous = await newPage()
-    await anonymous.goto(`${server.url}p/default`)
+    await anonymous.goto(`${session.server.url}p/default`)
     // The client redirects with history.pushState: no new document load to wait for.
     // The first requests after start can queue behind the sample's background pre-labeling.
     await anonymous.waitForURL(/\/signin\?next=/, { waitUntil: 'commit', timeout: 150_000 })
     await anonymous.getByRole('heading', { name: 'Sign in to Concord' }).waitFor()
     await shot(anonymous, '01-sign-in')
-    await signInWithPrintedLink(admin, server)
+    await signInWithPrintedLink(admin, session.server)
     await admin.locator('.user-menu').getByText('admin').waitFor()
     expect(admin.url()).not.toContain('token=')
     await shot(admin, '02-projects-as-admin')
   }, 200_000)
 
   it('adds two coders: one with an initial password, one by invite link', async () => {
-    await admin.goto(`${server.url}p/default/members`)
+    await admin.goto(`${session.server.url}p/default/members`)
     await admin.getByPlaceholder('e.g. coder3').fill('ann')
     await admin.getByLabel('Initial password').fill('ann-password')
     await admin.getByRole('button', { name: 'Add', exact: true }).click()
@@ -87,7 +74,7 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
   })
 
   it('creates a round of ten sample commits for the two coders', async () => {
-    await admin.goto(`${server.url}p/default/rounds`)
+    await admin.goto(`${session.server.url}p/default/rounds`)
     await admin.getByRole('button', { name: 'New round' }).click()
     await admin.getByPlaceholder('e.g. pilot, round 1').fill('pilot')
     await admin.getByRole('checkbox', { name: /^ann/ }).check()
@@ -104,7 +91,7 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
   })
 
   async function codeQueue(page: Page, keys: string[], who: string) {
-    await page.goto(`${server.url}p/default/rounds`)
+    await page.goto(`${session.server.url}p/default/rounds`)
     await page.getByRole('link', { name: 'Start coding' }).click()
     for (const [i, key] of keys.entries()) {
       await page.locator('.unit-position', { hasText: `unit ${i + 1} of 10` }).waitFor()
@@ -129,7 +116,7 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
 
   it('lets both coders code their ten units by keyboard alone', async () => {
     const ann = await newPage()
-    await ann.goto(`${server.url}signin`)
+    await ann.goto(`${session.server.url}signin`)
     await ann.getByLabel('Name').fill('ann')
     await ann.keyboard.press('Tab')
     await ann.keyboard.type('ann-password')
@@ -186,7 +173,7 @@ describe.skipIf(!browserAvailable())('a coding round in Chromium, signed in, by 
   })
 
   it('feeds the final codes into export labels as source final', async () => {
-    const exported = await runCli(['export', 'labels', '--json'], { DATABASE_URL: `file:${t.file}` })
+    const exported = await runCli(['export', 'labels', '--json'], session.databaseEnv)
     expect(exported.code, exported.stderr).toBe(0)
     const rows = JSON.parse(exported.stdout) as { coder: string; source: string; codes: string[]; rationale: string | null }[]
     const finals = rows.filter((r) => r.source === 'final')

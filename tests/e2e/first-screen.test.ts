@@ -1,30 +1,21 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signInWithPrintedLink } from '../helpers/auth'
-import { browserAvailable, launchChromium } from '../helpers/browser'
-import { buildClientOnce } from '../helpers/build'
+import { browserAvailable } from '../helpers/browser'
+import { startBrowserSession } from '../helpers/browser-session'
+import type { BrowserSession } from '../helpers/browser-session'
 import { runCli } from '../helpers/cli'
-import { freshDatabase } from '../helpers/db'
-import type { TestDatabase } from '../helpers/db'
-import { startServer } from '../helpers/server'
-import type { RunningServer } from '../helpers/server'
 
 const hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
-  let t: TestDatabase
-  let server: RunningServer
-  let browser: Browser
+  let session: BrowserSession
   let page: Page
   const dialogs: string[] = []
 
   beforeAll(async () => {
-    buildClientOnce()
-    t = await freshDatabase()
-    t.close() // the server opens the file itself
-    server = await startServer({ DATABASE_URL: `file:${t.file}`, CONCORD_SAMPLE: '1' })
+    session = await startBrowserSession({ env: { CONCORD_SAMPLE: '1' } })
     // An untrusted commit, imported by the CLI while the server runs.
     const record = {
       platform: 'github',
@@ -40,37 +31,31 @@ describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
       files: [{ path: 'x.html', status: 'A', additions: 1, deletions: 0 }],
       diff: `diff --git a/x.html b/x.html\n+${hostile}`,
     }
-    const file = path.join(t.dir, 'hostile.jsonl')
+    const file = path.join(session.database.dir, 'hostile.jsonl')
     writeFileSync(file, JSON.stringify(record))
-    const imported = await runCli(['import', 'jsonl', file, '--json'], { DATABASE_URL: `file:${t.file}` })
+    const imported = await runCli(['import', 'jsonl', file, '--json'], session.databaseEnv)
     expect(imported.code, imported.stderr).toBe(0)
 
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    await signInWithPrintedLink(page, server)
+    page = await session.signedInPage({ viewport: { width: 1440, height: 900 } })
     page.on('dialog', (d) => {
       dialogs.push(d.message())
       void d.dismiss()
     })
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    t?.dispose()
-  })
+  afterAll(() => session?.close())
 
   it('shows the sample projects at the printed URL', async () => {
-    await page.goto(server.url)
+    await page.goto(session.server.url)
     const cards = page.locator('.project-cards')
     await cards.getByText('default', { exact: true }).waitFor()
     await cards.getByText('study', { exact: true }).waitFor()
     expect(await cards.locator('a').count()).toBe(2)
-    await page.screenshot({ path: path.join(t.dir, 'projects.png') })
+    await page.screenshot({ path: path.join(session.database.dir, 'projects.png') })
   })
 
   it('lists families with their repositories and the commits of the project', async () => {
-    await page.goto(`${server.url}p/default`)
+    await page.goto(`${session.server.url}p/default`)
     const sidebar = page.locator('.sidebar')
     await sidebar.getByText('THUDM/CodeGeeX2').first().waitFor()
     await sidebar.locator('.family-name', { hasText: 'codegeex2' }).first().waitFor()
@@ -83,7 +68,7 @@ describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
   })
 
   it('searches commits and opens one with its diff as text', async () => {
-    await page.goto(`${server.url}p/default`)
+    await page.goto(`${session.server.url}p/default`)
     await page.locator('table tbody tr').first().waitFor()
     await page.keyboard.press('/')
     await page.keyboard.type('tokenizer')
@@ -95,11 +80,11 @@ describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
     await page.locator('table tbody tr a.subject-link').first().click()
     await page.locator('.diff-view').waitFor()
     expect(await page.locator('h2, h3').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/Files/)]))
-    await page.screenshot({ path: path.join(t.dir, 'commit.png'), fullPage: true })
+    await page.screenshot({ path: path.join(session.database.dir, 'commit.png'), fullPage: true })
   })
 
   it('renders a hostile commit message, author and diff as inert text', async () => {
-    await page.goto(`${server.url}p/default?q=xss%20probe`)
+    await page.goto(`${session.server.url}p/default?q=xss%20probe`)
     await page.locator('table tbody tr a.subject-link').first().click()
     await page.locator('.diff-view').waitFor()
     const body = await page.locator('body').innerText()
@@ -111,7 +96,7 @@ describe.skipIf(!browserAvailable())('the first screen in Chromium', () => {
   })
 
   it('answers an unknown page with a not-found screen', async () => {
-    await page.goto(`${server.url}p/default/nowhere/at/all`)
+    await page.goto(`${session.server.url}p/default/nowhere/at/all`)
     await page.getByText(/not found/i).first().waitFor()
   })
 })

@@ -1,30 +1,23 @@
 import { rmSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signInWithPrintedLink } from '../helpers/auth'
-import { buildClientOnce } from '../helpers/build'
-import { browserAvailable, launchChromium } from '../helpers/browser'
+import { browserAvailable } from '../helpers/browser'
+import { startBrowserSession } from '../helpers/browser-session'
+import type { BrowserSession } from '../helpers/browser-session'
 import { runCli } from '../helpers/cli'
-import { freshDatabase } from '../helpers/db'
-import type { TestDatabase } from '../helpers/db'
 import { GitRepo } from '../helpers/git-repo'
-import { startServer } from '../helpers/server'
-import type { RunningServer } from '../helpers/server'
 
 // The README's link sits next to markup that must stay text.
 const readmeLine = '| Demo-7B | [<img src=x onerror="window.__pwned=1"> weights](https://huggingface.co/demo-org/demo-7b) |'
 
 describe.skipIf(!browserAvailable())('importing a clone and linking it through a discovered link, in Chromium', () => {
-  let t: TestDatabase
-  let server: RunningServer
-  let browser: Browser
+  let session: BrowserSession
   let page: Page
   let upstream: GitRepo
   let model: GitRepo
 
   beforeAll(async () => {
-    buildClientOnce()
     upstream = new GitRepo()
     upstream.write('README.md', `# Demo LM\n\n| Model | Download |\n|---|---|\n${readmeLine}\n`)
     upstream.commit('Add README')
@@ -37,26 +30,24 @@ describe.skipIf(!browserAvailable())('importing a clone and linking it through a
     model.write('model.safetensors', 'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 1\n')
     model.commit('Upload model with huggingface_hub')
 
-    t = await freshDatabase()
-    t.close() // the server and the CLI open the file themselves
-    const env = { DATABASE_URL: `file:${t.file}` }
-    const cli = await runCli(['import', 'git', upstream.dir, '--platform', 'github', '--repo', 'demo-org/Demo-LM', '--family', 'demo-lm'], env)
-    expect(cli.code, cli.stderr).toBe(0)
-    server = await startServer({ ...env, CONCORD_SAMPLE: '0', CONCORD_AUTH: 'required' })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    await signInWithPrintedLink(page, server)
+    session = await startBrowserSession({
+      env: { CONCORD_SAMPLE: '0', CONCORD_AUTH: 'required' },
+      beforeStart: async (database) => {
+        const env = { DATABASE_URL: `file:${database.file}` }
+        const cli = await runCli(['import', 'git', upstream.dir, '--platform', 'github', '--repo', 'demo-org/Demo-LM', '--family', 'demo-lm'], env)
+        expect(cli.code, cli.stderr).toBe(0)
+      },
+    })
+    page = await session.signedInPage({ viewport: { width: 1440, height: 1000 } })
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await t?.dispose()
+    await session?.close()
     for (const repo of [upstream, model]) if (repo) rmSync(repo.dir, { recursive: true, force: true })
   })
 
   it('imports a local clone from the Import page and follows the job to its end', async () => {
-    await page.goto(`${server.url}p/default/import`)
+    await page.goto(`${session.server.url}p/default/import`)
     await page.getByRole('button', { name: 'Local clone' }).click()
     await page.locator('input[name=path]').fill(model.dir)
     await page.getByRole('group', { name: 'Platform' }).getByRole('button', { name: 'Hugging Face' }).click()

@@ -1,66 +1,54 @@
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signInWithPrintedLink } from '../helpers/auth'
-import { browserAvailable, launchChromium } from '../helpers/browser'
-import { buildClientOnce } from '../helpers/build'
-import { freshDatabase } from '../helpers/db'
-import type { TestDatabase } from '../helpers/db'
-import { startServer } from '../helpers/server'
-import type { RunningServer } from '../helpers/server'
+import { browserAvailable } from '../helpers/browser'
+import { startBrowserSession } from '../helpers/browser-session'
+import type { BrowserSession } from '../helpers/browser-session'
 import { startFakeOpenAI } from '../fakes/openai'
 import type { FakeOpenAI } from '../fakes/openai'
 
 const secret = 'sk-e2e-test-b41f0a9c'
 
 describe.skipIf(!browserAvailable())('the labeling page in Chromium', () => {
-  let t: TestDatabase
   let fake: FakeOpenAI
-  let server: RunningServer
-  let browser: Browser
+  let session: BrowserSession
   let page: Page
 
   beforeAll(async () => {
-    buildClientOnce()
-    t = await freshDatabase()
-    t.close()
     fake = await startFakeOpenAI({ delayMs: 150 })
-    server = await startServer({
-      DATABASE_URL: `file:${t.file}`,
-      CONCORD_SAMPLE: '1',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: secret,
-      CONCORD_LLM_MODEL: 'fake-1',
-      CONCORD_LLM_CONCURRENCY: '2',
-      CONCORD_LLM_INPUT_USD_PER_MTOK: '0.15',
-      CONCORD_LLM_OUTPUT_USD_PER_MTOK: '0.6',
+    session = await startBrowserSession({
+      env: {
+        CONCORD_SAMPLE: '1',
+        OPENAI_BASE_URL: fake.url,
+        OPENAI_API_KEY: secret,
+        CONCORD_LLM_MODEL: 'fake-1',
+        CONCORD_LLM_CONCURRENCY: '2',
+        CONCORD_LLM_INPUT_USD_PER_MTOK: '0.15',
+        CONCORD_LLM_OUTPUT_USD_PER_MTOK: '0.6',
+      },
     })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    await signInWithPrintedLink(page, server)
+    page = await session.signedInPage({ viewport: { width: 1400, height: 1000 } })
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
+    await session?.close()
     await fake?.close()
-    t?.dispose()
   })
 
   it('shows the rules pre-labels made on first start, with their source', async () => {
-    await page.goto(`${server.url}p/default/labeling`)
+    await page.goto(`${session.server.url}p/default/labeling`)
     const firstRun = page.locator('.runs-table tbody tr').last()
     await firstRun.getByText('done').waitFor()
     expect(await firstRun.locator('td').nth(1).innerText()).toBe('rules')
     expect(await firstRun.locator('td').nth(4).innerText()).toBe('419')
-    await page.goto(`${server.url}p/default/commits/1`)
+    await page.goto(`${session.server.url}p/default/commits/1`)
     const row = page.locator('.label-table tbody tr', { hasText: 'rules' })
     await row.waitFor()
     expect(await row.locator('td.source').innerText()).toMatch(/^rules/)
   })
 
   it('estimates an LLM run, follows it live and cancels it', async () => {
-    await page.goto(`${server.url}p/default/labeling`)
+    await page.goto(`${session.server.url}p/default/labeling`)
     await page.getByRole('button', { name: 'LLM · fake-1' }).click()
     await page.getByRole('button', { name: 'Estimate' }).click()
     const plan = page.getByLabel('Dry-run estimate')
@@ -74,7 +62,7 @@ describe.skipIf(!browserAvailable())('the labeling page in Chromium', () => {
       () =>
         Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) >= 4,
     )
-    await page.screenshot({ path: path.join(t.dir, 'labeling-running.png'), fullPage: true })
+    await page.screenshot({ path: path.join(session.database.dir, 'labeling-running.png'), fullPage: true })
     await progress.getByRole('button', { name: 'Cancel' }).click()
     await page.locator('.job-card[data-status=cancelled]').waitFor({ timeout: 10_000 })
     const llmRun = page.locator('.runs-table tbody tr').first()
@@ -85,7 +73,7 @@ describe.skipIf(!browserAvailable())('the labeling page in Chromium', () => {
   })
 
   it('runs the rules labeler on the study and shows its agreement with coder1', async () => {
-    await page.goto(`${server.url}p/study/labeling`)
+    await page.goto(`${session.server.url}p/study/labeling`)
     await page.getByRole('button', { name: 'Start run' }).click()
     await page.locator('.job-card[data-status=done]').waitFor()
     await page.getByLabel('Labeler to evaluate').selectOption('rules')
@@ -100,6 +88,6 @@ describe.skipIf(!browserAvailable())('the labeling page in Chromium', () => {
     expect(kappa).toBeGreaterThanOrEqual(0.5)
     expect(await page.locator('table.per-code tbody tr').count()).toBeGreaterThan(5)
     expect(await page.locator('table.matrix td.diagonal').count()).toBeGreaterThan(5)
-    await page.screenshot({ path: path.join(t.dir, 'labeling-evaluation.png'), fullPage: true })
+    await page.screenshot({ path: path.join(session.database.dir, 'labeling-evaluation.png'), fullPage: true })
   })
 })
