@@ -1,7 +1,7 @@
 /**
- * @module Loading and error states shared by the pages.
+ * @module Loading and error states shared by the pages, and the outcome of a page's actions.
  */
-import { Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { ApiError } from '../api'
 
 export function Loading(props: { what?: string }) {
@@ -44,5 +44,36 @@ export function ErrorNotice(props: { error: unknown; retry?: () => void }) {
         )}
       </Show>
     </div>
+  )
+}
+
+export type Outcome = { kind: 'ok' | 'error'; text: string }
+
+/**
+ * The last action's outcome: `run(work, ok)` shows `ok` when the work succeeds, or the error's
+ * message when it throws. Show it with `<OutcomeNotice outcome={outcome()} />`.
+ */
+export function createOutcome() {
+  const [outcome, setOutcome] = createSignal<Outcome | null>(null)
+  const run = async (work: () => Promise<unknown>, ok: string) => {
+    try {
+      await work()
+      setOutcome({ kind: 'ok', text: ok })
+    } catch (e) {
+      setOutcome({ kind: 'error', text: e instanceof Error ? e.message : String(e) })
+    }
+  }
+  return { outcome, run }
+}
+
+export function OutcomeNotice(props: { outcome: Outcome | null }) {
+  return (
+    <Show when={props.outcome}>
+      {(m) => (
+        <p class={`notice ${m().kind === 'ok' ? 'notice-ok' : 'notice-error'}`} role="status">
+          {m().text}
+        </p>
+      )}
+    </Show>
   )
 }

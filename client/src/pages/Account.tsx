@@ -5,6 +5,7 @@
 import { createAsync, revalidate } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { changePassword, createApiToken, getApiTokens, getMe, revokeApiToken } from '../api'
+import { createOutcome, OutcomeNotice } from '../components/Feedback'
 import { formatTimestamp } from '../format'
 import { projectPath } from '../paths'
 import './account.css'
@@ -12,16 +13,8 @@ import './account.css'
 export default function AccountPage() {
   const me = createAsync(() => getMe())
   const tokens = createAsync(() => getApiTokens())
-  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string } | null>(null)
+  const { outcome, run: report } = createOutcome()
   const [fresh, setFresh] = createSignal<string | null>(null)
-  const report = async (work: () => Promise<unknown>, ok: string) => {
-    try {
-      await work()
-      setMessage({ kind: 'ok', text: ok })
-    } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof Error ? e.message : String(e) })
-    }
-  }
   const onPassword = (event: SubmitEvent) => {
     event.preventDefault()
     const form = event.currentTarget as HTMLFormElement
@@ -64,13 +57,7 @@ export default function AccountPage() {
           </header>
         )}
       </Show>
-      <Show when={message()}>
-        {(m) => (
-          <p class={`notice ${m().kind === 'ok' ? 'notice-ok' : 'notice-error'}`} role="status">
-            {m().text}
-          </p>
-        )}
-      </Show>
+      <OutcomeNotice outcome={outcome()} />
       <div class="account-grid">
         <section class="panel">
           <h2>Password</h2>

@@ -12,6 +12,7 @@ import { analysisReportHref, analysisTableHref, getAnalysis, getSensitivity } fr
 import type { AnalysisFamily, AnalysisQuery, AnalysisTable, AnalysisView } from '../api'
 import { Chart } from '../components/Chart'
 import { DataTable } from '../components/DataTable'
+import { ExcludedRepositoryItems } from '../components/ExcludedRepositories'
 import { Loading } from '../components/Feedback'
 import { formatCount, plural } from '../format'
 import { projectPath } from '../paths'
@@ -229,20 +230,7 @@ function Exclusions(props: { view: AnalysisView }) {
           <strong>Exclusions and windows in force</strong>
           <ul>
             <For each={x().families}>{(f) => <li>family {f.family} excluded: {f.reason}</li>}</For>
-            <For each={x().repositories}>
-              {(r) => (
-                <li>
-                  {r.platform} repository {r.repository} excluded: {r.reason}
-                </li>
-              )}
-            </For>
-            <For each={x().windows}>
-              {(w) => (
-                <li>
-                  {w.platform} repository {w.repository} observed up to {w.observation_end} ({plural(w.ignored_commits, 'later commit')} ignored)
-                </li>
-              )}
-            </For>
+            <ExcludedRepositoryItems repositories={x().repositories} windows={x().windows} />
           </ul>
         </div>
       </Show>

@@ -11,10 +11,11 @@ import type { CodingUnit, Queue, RoundCode } from '../api'
 import { CodeChip } from '../components/CodeChip'
 import { Loading } from '../components/Feedback'
 import { PlatformBadge } from '../components/PlatformBadge'
+import { ProgressBar } from '../components/Progress'
 import { diffRowHeight, VirtualDiff } from '../components/VirtualDiff'
 import { formatCount, formatTimestamp, shortSha, subjectOf } from '../format'
 import { commitHref } from '../paths'
-import { ProgressBar, roundPath } from './Rounds'
+import { roundPath } from './Rounds'
 import './coding.css'
 
 export default function CodingPage() {

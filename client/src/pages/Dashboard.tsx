@@ -8,10 +8,11 @@ import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-j
 import { followRound, getDashboard, getMe, getRounds, revealRound } from '../api'
 import type { AgreementView, Dashboard } from '../api'
 import { PlatformBadge } from '../components/PlatformBadge'
+import { CoderProgress } from '../components/Progress'
 import { formatCount } from '../format'
 import { commitHref } from '../paths'
 import { roleIn } from '../role'
-import { ProgressBar, roundPath } from './Rounds'
+import { roundPath } from './Rounds'
 import './coding.css'
 
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '—' : v.toFixed(digits))
@@ -66,21 +67,7 @@ export default function DashboardPage() {
             <Show when={error()}>{(m) => <p class="notice notice-error">{m()}</p>}</Show>
             <section class="panel">
               <h2>Progress</h2>
-              <table class="dense coder-progress">
-                <tbody>
-                  <For each={d().round.progress ?? []}>
-                    {(p) => (
-                      <tr>
-                        <td class="coder">{p.coder}</td>
-                        <td class="wide">
-                          <ProgressBar done={p.done} total={p.assigned} label={`${p.coder}'s progress`} />
-                        </td>
-                        <td class="muted small">{p.skipped ? `${p.skipped} skipped` : ''}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
+              <CoderProgress progress={d().round.progress ?? []} />
               <Show when={d().round.finalized !== null}>
                 <p class="muted small">{formatCount(d().round.finalized ?? 0)} units have a final code.</p>
               </Show>

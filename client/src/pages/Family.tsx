@@ -10,6 +10,7 @@ import { getFamilyAnalysis } from '../api'
 import type { AnalysisQuery, FamilyDetail } from '../api'
 import { Chart } from '../components/Chart'
 import { DataTable } from '../components/DataTable'
+import { ExcludedRepositoryItems } from '../components/ExcludedRepositories'
 import { Loading } from '../components/Feedback'
 import { PlatformBadge } from '../components/PlatformBadge'
 import { formatCount, plural } from '../format'
@@ -141,20 +142,7 @@ function FamilyBody(props: { detail: FamilyDetail; project: string; settings: An
                 Variants without commits, listed and ignored: <span class="names">{f().ignored_variants.join(', ')}</span>
               </li>
             </Show>
-            <For each={f().excluded_repositories}>
-              {(x) => (
-                <li>
-                  {x.platform} repository {x.repository} excluded: {x.reason}
-                </li>
-              )}
-            </For>
-            <For each={f().windows}>
-              {(w) => (
-                <li>
-                  {w.platform} repository {w.repository} observed up to {w.observation_end} ({plural(w.ignored_commits, 'later commit')} ignored)
-                </li>
-              )}
-            </For>
+            <ExcludedRepositoryItems repositories={f().excluded_repositories} windows={f().windows} />
           </ul>
         </section>
       </Show>

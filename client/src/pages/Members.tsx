@@ -5,6 +5,7 @@
 import { createAsync, revalidate, useParams } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { addMember, getMe, getMembers, reinviteMember, removeMember, setMemberRole } from '../api'
+import { createOutcome, OutcomeNotice } from '../components/Feedback'
 import { roleIn } from '../role'
 import './account.css'
 
@@ -13,18 +14,15 @@ export default function MembersPage() {
   const me = createAsync(() => getMe())
   const members = createAsync(() => getMembers(params.project))
   const admin = () => roleIn(me(), params.project) === 'admin'
-  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string } | null>(null)
+  const { outcome, run: report } = createOutcome()
   const [invite, setInvite] = createSignal<{ name: string; url: string } | null>(null)
   const [withPassword, setWithPassword] = createSignal(true)
-  const run = async (work: () => Promise<unknown>, ok: string) => {
-    try {
+  // Every action here changes the members: the list reloads before the outcome shows.
+  const run = (work: () => Promise<unknown>, ok: string) =>
+    report(async () => {
       await work()
-      setMessage({ kind: 'ok', text: ok })
       await revalidate(getMembers.key)
-    } catch (e) {
-      setMessage({ kind: 'error', text: e instanceof Error ? e.message : String(e) })
-    }
-  }
+    }, ok)
   const onAdd = (event: SubmitEvent) => {
     event.preventDefault()
     const form = event.currentTarget as HTMLFormElement
@@ -46,13 +44,7 @@ export default function MembersPage() {
         <h1>Members</h1>
         <p class="muted">Who codes in {params.project}. Admins create rounds, see agreement and adjudicate; coders code their queue.</p>
       </header>
-      <Show when={message()}>
-        {(m) => (
-          <p class={`notice ${m().kind === 'ok' ? 'notice-ok' : 'notice-error'}`} role="status">
-            {m().text}
-          </p>
-        )}
-      </Show>
+      <OutcomeNotice outcome={outcome()} />
       <Show when={invite()}>
         {(i) => (
           <p class="notice notice-ok invite-link">

@@ -8,6 +8,7 @@ import { createSignal, For, Show, Suspense } from 'solid-js'
 import { createRound, getMe, getRoundOptions, getRounds, getSampleSize } from '../api'
 import type { NewRound, RoundSummary } from '../api'
 import { Loading } from '../components/Feedback'
+import { CoderProgress, ProgressBar } from '../components/Progress'
 import { formatCount, formatDate } from '../format'
 import { projectPath } from '../paths'
 import { roleIn } from '../role'
@@ -48,20 +49,6 @@ export default function RoundsPage() {
   )
 }
 
-function ProgressBar(props: { done: number; total: number; label?: string }) {
-  const share = () => (props.total === 0 ? 0 : props.done / props.total)
-  return (
-    <div class="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={props.total} aria-valuenow={props.done} aria-label={props.label ?? 'progress'}>
-      <div class="progress-fill" style={{ width: `${(share() * 100).toFixed(1)}%` }} />
-      <span class="progress-text">
-        {formatCount(props.done)} / {formatCount(props.total)}
-      </span>
-    </div>
-  )
-}
-
-export { ProgressBar }
-
 function RoundCard(props: { round: RoundSummary; project: string; admin: boolean }) {
   const r = () => props.round
   const overlap = () => {
@@ -94,21 +81,7 @@ function RoundCard(props: { round: RoundSummary; project: string; admin: boolean
       </Show>
       <Show when={r().progress}>
         {(progress) => (
-          <table class="dense coder-progress">
-            <tbody>
-              <For each={progress()}>
-                {(p) => (
-                  <tr>
-                    <td class="coder">{p.coder}</td>
-                    <td class="wide">
-                      <ProgressBar done={p.done} total={p.assigned} label={`${p.coder}'s progress`} />
-                    </td>
-                    <td class="muted small">{p.skipped ? `${p.skipped} skipped` : ''}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+          <CoderProgress progress={progress()} />
         )}
       </Show>
       <Show when={r().progress}>
