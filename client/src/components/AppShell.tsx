@@ -8,7 +8,7 @@ import { createEffect, ErrorBoundary, For, on, Show, Suspense } from 'solid-js'
 import { getProjects } from '../api'
 import { projectPath } from '../paths'
 import { ErrorNotice, Loading } from './Feedback'
-import { AuthGate, UserMenu } from './UserMenu'
+import { AuthGate, isOpenPath, UserMenu } from './UserMenu'
 
 /**
  * A project's sections, relative to `/p/:project`; the first one is its home. A section is
@@ -38,7 +38,10 @@ export function AppShell(props: RouteSectionProps) {
         <A href="/" class="brand" end>
           Concord
         </A>
-        <ProjectSwitcher current={params.project} />
+        {/* Not on the sign-in and invite pages: listing projects there would only be refused. */}
+        <Show when={!isOpenPath(location.pathname)}>
+          <ProjectSwitcher current={params.project} />
+        </Show>
         <nav class="sections" aria-label="Sections">
           <A href="/" end activeClass="active">
             Projects

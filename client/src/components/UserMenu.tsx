@@ -12,6 +12,9 @@ import './user-menu.css'
 /** Pages that must stay reachable without an account. */
 const openPaths = ['/signin', '/invite']
 
+/** Whether the path is one of the pages for people not signed in (sign-in, invite). */
+export const isOpenPath = (pathname: string) => openPaths.includes(pathname)
+
 /** `/api/auth/me`, with "not signed in while sign-in is enforced" (401) as null. */
 const me = () => getMe().catch((error: unknown) => (error instanceof ApiError && error.status === 401 ? null : Promise.reject(error)))
 
@@ -20,7 +23,7 @@ export function AuthGate(props: { children: JSX.Element }) {
   const state = createAsync(me)
   const mustSignIn = () => {
     const s = state()
-    return (s === null || (s !== undefined && !s.user && s.authRequired)) && !openPaths.includes(location.pathname)
+    return (s === null || (s !== undefined && !s.user && s.authRequired)) && !isOpenPath(location.pathname)
   }
   return (
     <Show when={!mustSignIn()} fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}>
@@ -45,7 +48,7 @@ export function UserMenu() {
           <Show
             when={state()?.user}
             fallback={
-              <Show when={!openPaths.includes(location.pathname)}>
+              <Show when={!isOpenPath(location.pathname)}>
                 <A href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`}>Sign in</A>
               </Show>
             }
