@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest'
-import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router'
-import { cleanup, render, screen } from '@solidjs/testing-library'
+import { Route } from '@solidjs/router'
+import { cleanup, screen } from '@solidjs/testing-library'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppShell } from '../../../client/src/components/AppShell'
+import { renderRoutesAt } from './router'
 
 const requested: string[] = []
 /** Whether the server enforces sign-in (nobody is signed in here). */
@@ -27,16 +28,17 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-function renderAt(location: string) {
-  const history = createMemoryHistory()
-  history.set({ value: location, scroll: false, replace: true })
-  return render(() => (
-    <MemoryRouter history={history} root={AppShell}>
-      <Route path="/signin" component={() => <p>sign-in form</p>} />
-      <Route path="/" component={() => <p>projects page</p>} />
-    </MemoryRouter>
-  ))
-}
+const renderAt = (location: string) =>
+  renderRoutesAt(
+    location,
+    () => (
+      <>
+        <Route path="/signin" component={() => <p>sign-in form</p>} />
+        <Route path="/" component={() => <p>projects page</p>} />
+      </>
+    ),
+    { root: AppShell },
+  )
 
 describe('the app shell', () => {
   it('does not list projects on the sign-in page, where the request would be refused', async () => {

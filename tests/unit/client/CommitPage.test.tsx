@@ -1,12 +1,13 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest'
-import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router'
-import { cleanup, render, screen } from '@solidjs/testing-library'
+import { Route } from '@solidjs/router'
+import { cleanup, screen } from '@solidjs/testing-library'
 import { ErrorBoundary } from 'solid-js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CommitDetail } from '../../../client/src/api'
 import { ErrorNotice } from '../../../client/src/components/Feedback'
 import CommitPage from '../../../client/src/pages/Commit'
+import { renderRoutesAt } from './router'
 
 const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -60,19 +61,10 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-// The router is imported here (through vite) rather than via the testing library's `location`
-// option, whose own import of @solidjs/router is not transformed.
-function renderAt(location: string) {
-  const history = createMemoryHistory()
-  history.set({ value: location, scroll: false, replace: true })
-  return render(() => (
-    <ErrorBoundary fallback={(error) => <ErrorNotice error={error} />}>
-      <MemoryRouter history={history}>
-        <Route path="/p/:project/commits/:id" component={CommitPage} />
-      </MemoryRouter>
-    </ErrorBoundary>
-  ))
-}
+const renderAt = (location: string) =>
+  renderRoutesAt(location, () => <Route path="/p/:project/commits/:id" component={CommitPage} />, {
+    root: (props) => <ErrorBoundary fallback={(error) => <ErrorNotice error={error} />}>{props.children}</ErrorBoundary>,
+  })
 
 describe('Commit page', () => {
   it('shows the header, message, files, labels and open codes, untrusted text as text', async () => {
