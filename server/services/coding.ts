@@ -8,6 +8,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { commitFiles, commits, labelCodes, labels, openCodes, projectMembers, repositories, roundAssignments, rounds } from '../../schema'
 import type { Round } from '../../schema'
+import type { Tx } from '../db'
 import { requireProjectRole, requireViewer } from './accounts'
 import { listedFilesCap } from './browse'
 import type { Ctx } from './context'
@@ -53,8 +54,14 @@ async function assignment(ctx: Ctx, projectId: number, roundId: number, commitId
   return { viewer, round: found.round, row: found.row }
 }
 
-function requireOpen(round: Round): void {
+function requireOpen(round: Pick<Round, 'name' | 'status'>): void {
   if (round.status !== 'open') throw new ConflictError(`round '${round.name}' is revealed: its labels are locked`)
+}
+
+/** The round is still open inside the writing transaction: a reveal committed since the first check wins. */
+async function requireStillOpen(tx: Tx, round: Round): Promise<void> {
+  const [now] = await tx.select({ name: rounds.name, status: rounds.status }).from(rounds).where(eq(rounds.id, round.id))
+  requireOpen(now ?? round)
 }
 
 /**
@@ -153,6 +160,7 @@ export async function saveRoundLabel(ctx: Ctx, projectId: number, roundId: numbe
   const unique = await checkRoundCodes(ctx, round, codeIds)
   const context = roundContext(roundId)
   await ctx.db.transaction(async (tx) => {
+    await requireStillOpen(tx, round)
     const txCtx = withDb(ctx, tx)
     if (unique.length === 0) {
       await tx.delete(labels).where(and(eq(labels.commitId, commitId), eq(labels.raterId, viewer.id), eq(labels.context, context)))
@@ -178,6 +186,7 @@ export async function saveMemo(ctx: Ctx, projectId: number, roundId: number, com
   requireOpen(round)
   if (memo === row.memo) return { memo }
   await ctx.db.transaction(async (tx) => {
+    await requireStillOpen(tx, round)
     await tx
       .update(roundAssignments)
       .set({ memo })
