@@ -46,6 +46,8 @@ export type JobProgressProps = {
   title?: string
   /** What is counted: `commits` (default). */
   unit?: string
+  /** Whether a rate per second means anything (not for a handful of steps); default true. */
+  rate?: boolean
   onUpdate?: (job: JobView) => void
   /** Called once, when the job ends (done, failed or cancelled). */
   onFinished?: (job: JobView) => void
@@ -73,12 +75,18 @@ export function JobProgress(props: JobProgressProps) {
   )
   return (
     <Show when={job()} fallback={<section class="panel job-card" aria-busy="true">Connecting to job {props.jobId}…</section>}>
-      {(j) => <JobProgressView project={props.project} job={j()} title={props.title} unit={props.unit} />}
+      {(j) => <JobProgressView project={props.project} job={j()} title={props.title} unit={props.unit} rate={props.rate} />}
     </Show>
   )
 }
 
-export function JobProgressView(props: { project: string; job: JobView; title?: string | undefined; unit?: string | undefined }) {
+export function JobProgressView(props: {
+  project: string
+  job: JobView
+  title?: string | undefined
+  unit?: string | undefined
+  rate?: boolean | undefined
+}) {
   const j = () => props.job
   const unit = () => props.unit ?? 'commits'
   const running = () => !isFinished(j())
@@ -125,7 +133,9 @@ export function JobProgressView(props: { project: string; job: JobView; title?: 
           <Show when={j().total !== null}> of {formatCount(j().total!)}</Show> {unit()}
           <Show when={percent() !== null}> ({percent()}%)</Show>
         </span>
-        <span>{j().progress.rate >= 10 ? Math.round(j().progress.rate) : j().progress.rate.toFixed(1)} {unit()}/s</span>
+        <Show when={props.rate !== false}>
+          <span>{j().progress.rate >= 10 ? Math.round(j().progress.rate) : j().progress.rate.toFixed(1)} {unit()}/s</span>
+        </Show>
         <Show when={running()}>
           <span>ETA {formatSeconds(j().progress.etaSeconds)}</span>
         </Show>

@@ -29,6 +29,7 @@ export default function Projects() {
             initial={load().job}
             title="Loading the bundled sample"
             unit="steps"
+            rate={false}
             onFinished={() => void revalidate(getProjects.key)}
           />
         )}

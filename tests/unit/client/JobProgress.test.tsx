@@ -54,6 +54,13 @@ describe('JobProgressView', () => {
     expect(cancelJob).toHaveBeenCalledWith('default', 7)
   })
 
+  it('leaves the rate out where it means nothing (a handful of steps)', () => {
+    const steps = job({ done: 2, total: 4, progress: { done: 2, total: 4, rate: 0.5, etaSeconds: 4, fraction: 0.5 } })
+    render(() => <JobProgressView project="default" job={steps} unit="steps" rate={false} />)
+    expect(document.querySelector('.job-figures')).toHaveTextContent('2 of 4 steps (50%)')
+    expect(document.querySelector('.job-figures')).not.toHaveTextContent('/s')
+  })
+
   it('shows the result of a finished job, and the error of a failed one, without a Cancel button', () => {
     const done = job({
       status: 'done',
