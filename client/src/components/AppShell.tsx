@@ -8,7 +8,7 @@ import { createEffect, ErrorBoundary, For, on, Show, Suspense } from 'solid-js'
 import { getProjects } from '../api'
 import { projectPath } from '../paths'
 import { ErrorNotice, Loading } from './Feedback'
-import { AuthGate, isOpenPath, UserMenu } from './UserMenu'
+import { AuthGate, isOpenPath, needsSignIn, SignInRedirect, UserMenu } from './UserMenu'
 
 /**
  * A project's sections, relative to `/p/:project`; the first one is its home. A section is
@@ -75,11 +75,18 @@ export function AppShell(props: RouteSectionProps) {
   )
 }
 
-/** A page's error; navigating elsewhere (or changing the query) clears it. */
+/**
+ * A page's error; navigating elsewhere (or changing the query) clears it. A 401 goes to the
+ * sign-in page: a page's own request can be refused before the AuthGate's check has answered.
+ */
 function RouteError(props: { error: unknown; reset: () => void }) {
   const location = useLocation()
   createEffect(on(() => location.pathname + location.search, () => props.reset(), { defer: true }))
-  return <ErrorNotice error={props.error} retry={props.reset} />
+  return (
+    <Show when={needsSignIn(props.error, location.pathname)} fallback={<ErrorNotice error={props.error} retry={props.reset} />}>
+      <SignInRedirect />
+    </Show>
+  )
 }
 
 /** A select of the projects; choosing one opens it. */

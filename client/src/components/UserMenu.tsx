@@ -26,11 +26,20 @@ export function AuthGate(props: { children: JSX.Element }) {
     return (s === null || (s !== undefined && !s.user && s.authRequired)) && !isOpenPath(location.pathname)
   }
   return (
-    <Show when={!mustSignIn()} fallback={<Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />}>
+    <Show when={!mustSignIn()} fallback={<SignInRedirect />}>
       {props.children}
     </Show>
   )
 }
+
+/** Sends the visitor to the sign-in page, and back here once signed in. */
+export function SignInRedirect() {
+  const location = useLocation()
+  return <Navigate href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} />
+}
+
+/** A request refused for want of a session (401), outside the pages for signing in. */
+export const needsSignIn = (error: unknown, pathname: string) => error instanceof ApiError && error.status === 401 && !isOpenPath(pathname)
 
 export function UserMenu() {
   const location = useLocation()
