@@ -3,7 +3,7 @@
  * router's `query` so pages share, dedupe and preload requests. Pages read these with
  * `createAsync` under `<Suspense>`.
  */
-import { query } from '@solidjs/router'
+import { query, revalidate } from '@solidjs/router'
 import { hc } from 'hono/client'
 import type { ClientResponse, InferResponseType } from 'hono/client'
 import type { SuccessStatusCode } from 'hono/utils/http-status'
@@ -256,6 +256,17 @@ export const getDiscovery = query(
   (project: string) => ok(projects[':project'].discovery.$get({ param: { project }, query: {} })),
   'discovery',
 )
+
+/** After an import or a family change: everything that lists the project's repositories, families, commits and jobs. */
+export const revalidateRepositories = (project: string) =>
+  revalidate([
+    getFamilies.keyFor(project),
+    getDiscovery.keyFor(project),
+    getRepositories.keyFor(project),
+    getProject.keyFor(project),
+    getJobs.keyFor(project),
+    getCommits.key,
+  ])
 
 /** Starts an import (a local clone, GitHub, the Hub) as a background job; follow it with `followJob`. */
 export function startImport(project: string, body: ImportBody) {

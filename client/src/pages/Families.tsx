@@ -4,20 +4,17 @@
  * families themselves: create, rename, delete, add and remove repositories. README passages
  * are rendered as text.
  */
-import { A, createAsync, revalidate, useParams } from '@solidjs/router'
+import { A, createAsync, useParams } from '@solidjs/router'
 import { createSignal, For, Show, Suspense } from 'solid-js'
 import {
   acceptProposal,
   addFamilyRepositories,
   createFamily,
   deleteFamily,
-  getCommits,
   getDiscovery,
   getFamilies,
-  getJobs,
-  getProject,
-  getRepositories,
   rejectProposal,
+  revalidateRepositories,
   removeFamilyRepository,
   renameFamily,
   scanForLinks,
@@ -56,15 +53,7 @@ export default function FamiliesPage() {
   const discovery = createAsync(() => getDiscovery(params.project))
   const [accepted, setAccepted] = createSignal<Proposal>()
 
-  const refresh = () =>
-    revalidate([
-      getFamilies.keyFor(params.project),
-      getDiscovery.keyFor(params.project),
-      getRepositories.keyFor(params.project),
-      getProject.keyFor(params.project),
-      getJobs.keyFor(params.project),
-      getCommits.key,
-    ])
+  const refresh = () => revalidateRepositories(params.project)
 
   return (
     <div class="families-page">

@@ -4,15 +4,7 @@
  */
 import { A, createAsync, revalidate, useParams, useSearchParams } from '@solidjs/router'
 import { createEffect, createSignal, For, Match, on, Show, Suspense, Switch } from 'solid-js'
-import {
-  getCommits,
-  getDiscovery,
-  getFamilies,
-  getJobs,
-  getProject,
-  getRepositories,
-  startImport,
-} from '../api'
+import { getFamilies, getJobs, revalidateRepositories, startImport } from '../api'
 import type { ImportBody, ImportSource, JobView, Platform } from '../api'
 import { ErrorNotice, Loading } from '../components/Feedback'
 import { isFinished, JobProgress, jobTitle } from '../components/JobProgress'
@@ -39,15 +31,7 @@ export default function ImportPage() {
   /** The followed job as of its latest event. */
   const [live, setLive] = createSignal<JobView>()
 
-  const refresh = () =>
-    revalidate([
-      getJobs.keyFor(params.project),
-      getFamilies.keyFor(params.project),
-      getRepositories.keyFor(params.project),
-      getProject.keyFor(params.project),
-      getDiscovery.keyFor(params.project),
-      getCommits.key,
-    ])
+  const refresh = () => revalidateRepositories(params.project)
 
   const follow = (job: JobView) => {
     setLive(job)

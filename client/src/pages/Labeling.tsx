@@ -370,7 +370,7 @@ function RunsTable(props: { runs: LabelingRun[] }) {
                   </Show>
                 </td>
                 <td>
-                  <span class={`status-pill status-${run.status}`} title={run.error ?? ''}>
+                  <span class={`job-status job-status-${run.status}`} title={run.error ?? ''}>
                     {run.status}
                   </span>
                 </td>
